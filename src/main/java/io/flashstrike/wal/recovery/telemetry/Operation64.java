@@ -1,0 +1,211 @@
+package io.flashstrike.wal.recovery.telemetry;
+
+import io.flashstrike.wal.recovery.telemetry.internal.Padding;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** 128 bytes between the object header and the hot fields. */
+abstract class Operation64Pad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+/** The hot scalar fields: one cache line, written only by the single writer. */
+abstract class Operation64Fields extends Operation64Pad0 {
+    /** Operations recorded; written last (release) so a reader that sees it sees their effects. */
+    long count;
+    long totalNanos;
+    long minNanos = Long.MAX_VALUE;
+    long maxNanos;
+}
+
+/** 128 bytes between the hot fields and whatever the JVM places after this object. */
+abstract class Operation64Pad1 extends Operation64Fields {
+    long q00, q01, q02, q03, q04, q05, q06, q07;
+    long q08, q09, q10, q11, q12, q13, q14, q15;
+}
+
+/**
+ * A 64-bit operation metric (the original's {@code stats::operation64}): counts per {@link Status},
+ * total/min/max duration and a log-linear latency distribution (relative error at most 0.79 %,
+ * see {@link LogLinearBuckets}), in fixed memory.
+ *
+ * <h2>Threading contract</h2>
+ * <ul>
+ *   <li><b>One writer.</b> {@link #record} may be called by one thread at a time (the preloader
+ *   worker). It is wait-free, allocates nothing and never throws. Two concurrent writers lose
+ *   updates: this class does not detect it.</li>
+ *   <li><b>Any number of readers.</b> {@link #snapshot} and {@link #collect} are wait-free for
+ *   readers and never block the writer.</li>
+ * </ul>
+ *
+ * <h2>Memory ordering</h2>
+ * The writer stores every cell with {@code setRelease}, in the order status count, bucket,
+ * total, min, max, count; the reader loads with {@code getAcquire} in the reverse order. Each
+ * value is therefore untorn and monotonic across snapshots, and a snapshot taken while the
+ * writer records is never <em>behind</em> itself: every field read later reflects at least the
+ * records seen by the fields read before it ({@code statusCounts >= histogram >= count}), by at
+ * most the records recorded during the copy. On x86 a release store is a plain store.
+ *
+ * <h2>Layout</h2>
+ * The scalar fields sit between two 128-byte pad layers; the per-status counts and the buckets
+ * live in one {@code long[]} padded by 128 bytes at both ends. See the {@code internal} package.
+ */
+public final class Operation64 extends Operation64Pad1 {
+    private static final VarHandle COUNT;
+    private static final VarHandle TOTAL;
+    private static final VarHandle MIN;
+    private static final VarHandle MAX;
+    private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            COUNT = lookup.findVarHandle(Operation64Fields.class, "count", long.class);
+            TOTAL = lookup.findVarHandle(Operation64Fields.class, "totalNanos", long.class);
+            MIN = lookup.findVarHandle(Operation64Fields.class, "minNanos", long.class);
+            MAX = lookup.findVarHandle(Operation64Fields.class, "maxNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** First cell of the per-status counts. */
+    static final int STATUS_BASE = Padding.PAD_LONGS;
+    /** First cell of the latency buckets. */
+    static final int BUCKET_BASE = STATUS_BASE + Status.count();
+    /** Cells in all: pad, statuses, buckets, pad. */
+    static final int CELLS = BUCKET_BASE + LogLinearBuckets.BUCKET_COUNT + Padding.PAD_LONGS;
+
+    private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
+
+    private final long[] cells = new long[CELLS];
+
+    /**
+     * Records one operation. Single writer only; wait-free; no allocation; never throws.
+     *
+     * @param durationNs the operation's duration in nanoseconds; a negative value (a clock step
+     *                   between two readings) is recorded as 0
+     * @param status     the outcome; {@code null} is recorded as {@link Status#UNKNOWN}
+     */
+    public void record(long durationNs, Status status) {
+        long d = Math.max(0L, durationNs);
+        long[] c = cells;
+        int s = STATUS_BASE + (status == null ? Status.UNKNOWN.ordinal() : status.ordinal());
+        CELL.setRelease(c, s, c[s] + 1);
+        int b = BUCKET_BASE + LogLinearBuckets.indexOf(d);
+        CELL.setRelease(c, b, c[b] + 1);
+        TOTAL.setRelease(this, totalNanos + d);
+        if (d < minNanos) {
+            MIN.setRelease(this, d);
+        }
+        if (d > maxNanos) {
+            MAX.setRelease(this, d);
+        }
+        COUNT.setRelease(this, count + 1);
+    }
+
+    /** Takes an immutable snapshot. Safe from any thread, concurrently with the writer. */
+    public Snapshot snapshot() {
+        long countSeen = (long) COUNT.getAcquire(this);
+        long max = (long) MAX.getAcquire(this);
+        long min = (long) MIN.getAcquire(this);
+        long total = (long) TOTAL.getAcquire(this);
+        long[] copy = new long[CELLS];
+        for (int i = BUCKET_BASE + LogLinearBuckets.BUCKET_COUNT - 1; i >= STATUS_BASE; i--) {
+            copy[i] = (long) CELL.getAcquire(cells, i);
+        }
+        EnumMap<Status, Long> byStatus = new EnumMap<>(Status.class);
+        long successes = 0;
+        long failures = 0;
+        for (Status st : Status.values()) {
+            long n = copy[STATUS_BASE + st.ordinal()];
+            byStatus.put(st, n);
+            if (st.isOk()) {
+                successes = n;
+            } else {
+                failures += n;
+            }
+        }
+        boolean empty = countSeen == 0 && successes + failures == 0;
+        return new Snapshot(successes, failures, total, empty ? 0 : Math.min(min, max), max,
+                Collections.unmodifiableMap(byStatus), LatencyDistribution.ofDense(copy, BUCKET_BASE));
+    }
+
+    /**
+     * Emits this metric under {@code name}: {@code name_total} per {@code outcome}/{@code status}
+     * (every status, zeros included, so rates work from the first scrape), a
+     * {@code name_duration_seconds} summary (p50/p90/p99/p99.9, cumulative since start) and
+     * {@code name_duration_min_seconds}/{@code name_duration_max_seconds} gauges.
+     */
+    public void collect(String name, MetricsCollector collector) {
+        snapshot().collect(name, collector);
+    }
+
+    /**
+     * Immutable view of an {@link Operation64} at one instant.
+     *
+     * @param successes      operations recorded with {@link Status#OK}
+     * @param failures       operations recorded with any other status
+     * @param totalNanos     sum of all durations, failures included
+     * @param minNanos       shortest duration, 0 when nothing was recorded
+     * @param maxNanos       longest duration, 0 when nothing was recorded
+     * @param countsByStatus count per status, every status present
+     * @param latency        the distribution of all durations, failures included
+     */
+    public record Snapshot(long successes, long failures, long totalNanos, long minNanos, long maxNanos,
+                           Map<Status, Long> countsByStatus, LatencyDistribution latency) {
+
+        /** @return successes plus failures */
+        public long count() {
+            return successes + failures;
+        }
+
+        /** @return operations recorded with {@code status} */
+        public long count(Status status) {
+            return countsByStatus.get(status);
+        }
+
+        /** @return mean duration in nanoseconds, 0 when empty */
+        public double meanNanos() {
+            long n = count();
+            return n == 0 ? 0.0 : (double) totalNanos / n;
+        }
+
+        /**
+         * @param percentile in {@code [0, 100]}
+         * @return the duration at that percentile (bucket precision, clamped to [min, max])
+         */
+        public long percentileNanos(double percentile) {
+            long p = latency.percentileNanos(percentile);
+            return latency.totalCount() == 0 ? 0 : Math.max(minNanos, Math.min(maxNanos, p));
+        }
+
+        /** Emits this snapshot; see {@link Operation64#collect}. */
+        public void collect(String name, MetricsCollector c) {
+            for (Status st : Status.values()) {
+                c.pushLabel("outcome", st.isOk() ? "success" : "failure");
+                c.pushLabel("status", st.name());
+                c.counter(name + "_total", "Operations completed, by outcome and status", count(st));
+                c.popLabel();
+                c.popLabel();
+            }
+            double[] values = new double[QUANTILES.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = seconds(percentileNanos(QUANTILES[i] * 100.0));
+            }
+            c.summary(name + "_duration_seconds", "Operation duration, all outcomes, since start",
+                    count(), seconds(totalNanos), QUANTILES, values);
+            c.gauge(name + "_duration_min_seconds", "Shortest operation since start", seconds(minNanos));
+            c.gauge(name + "_duration_max_seconds", "Longest operation since start", seconds(maxNanos));
+        }
+
+        private static double seconds(long nanos) {
+            return nanos / 1e9;
+        }
+    }
+}

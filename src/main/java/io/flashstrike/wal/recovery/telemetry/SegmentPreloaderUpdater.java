@@ -1,0 +1,161 @@
+package io.flashstrike.wal.recovery.telemetry;
+
+import io.flashstrike.wal.recovery.telemetry.jfr.EventTiming;
+import io.flashstrike.wal.recovery.telemetry.jfr.FinishSegmentEvent;
+import io.flashstrike.wal.recovery.telemetry.jfr.PeriodicStatistics;
+import io.flashstrike.wal.recovery.telemetry.jfr.PreloadSegmentEvent;
+import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
+
+/**
+ * Records the preloader worker's operations into a {@link SegmentPreloader} and, when enabled,
+ * as JFR events ({@value PreloadSegmentEvent#NAME}, {@value FinishSegmentEvent#NAME}).
+ *
+ * <h2>Threading contract</h2>
+ * <b>Single writer</b>: one thread (the preloader worker) owns an updater; it reuses one event
+ * object per operation kind, so two threads calling it corrupt events and lose counts.
+ * Readers use the block, never the updater.
+ *
+ * <h2>Cost</h2>
+ * One {@code System.nanoTime()} per call (the operation's end; the caller took the start). With
+ * JFR off or the event disabled: that read, {@link Operation64#record}, one enabled check; no
+ * allocation. With the event enabled: the event's fields are filled and committed, its span set
+ * from our two readings ({@link EventTiming}), so JFR reads no clock. Never throws: a JFR failure
+ * is counted in {@link #jfrErrors()} and the metric is recorded regardless.
+ *
+ * <pre>{@code
+ * long start = System.nanoTime();
+ * Status st = preload(segment);
+ * updater.onPreloadSegment(start, st);
+ * }</pre>
+ */
+public final class SegmentPreloaderUpdater {
+    private static final EventTiming PRELOAD_TIMING = EventTiming.of(PreloadSegmentEvent.class);
+    private static final EventTiming FINISH_TIMING = EventTiming.of(FinishSegmentEvent.class);
+
+    private final Operation64 preload;
+    private final Operation64 finish;
+    private final PreloadSegmentEvent preloadEvent = new PreloadSegmentEvent();
+    private final FinishSegmentEvent finishEvent = new FinishSegmentEvent();
+    private long jfrErrors;
+
+    public SegmentPreloaderUpdater(SegmentPreloader metrics) {
+        this.preload = metrics.preloadSegment();
+        this.finish = metrics.finishSegment();
+        PeriodicStatistics.register(SegmentPreloaderStatisticsEvent.class, metrics, SegmentPreloaderUpdater::emitStatistics);
+    }
+
+    /** Records a preload that started at {@code startNs} ({@code System.nanoTime()}) and ends now. */
+    public void onPreloadSegment(long startNs, Status status) {
+        onPreloadSegment(startNs, status, -1L, null, 0L, 0L, null);
+    }
+
+    /**
+     * Records a preload with the context its JFR event carries.
+     *
+     * @param segmentId segment id, -1 when unknown
+     * @param path      segment file (pass a string kept with the segment: no allocation here)
+     * @param bytes     bytes mapped and verified
+     * @param records   valid records found
+     * @param detail    what failed and where; null on success
+     */
+    public void onPreloadSegment(long startNs, Status status, long segmentId, String path, long bytes,
+                                 long records, String detail) {
+        long durationNs = System.nanoTime() - startNs;
+        preload.record(durationNs, status);
+        PreloadSegmentEvent e = preloadEvent;
+        if (e.isEnabled()) {
+            commitPreload(e, startNs, durationNs, status, segmentId, path, bytes, records, detail);
+        }
+    }
+
+    /** Records a finish that started at {@code startNs} ({@code System.nanoTime()}) and ends now. */
+    public void onFinishSegment(long startNs, Status status) {
+        onFinishSegment(startNs, status, -1L, null, 0L, null);
+    }
+
+    /**
+     * Records a finish with the context its JFR event carries.
+     *
+     * @param segmentId segment id, -1 when unknown
+     * @param path      segment file
+     * @param bytes     bytes unmapped
+     * @param detail    what failed; null on success
+     */
+    public void onFinishSegment(long startNs, Status status, long segmentId, String path, long bytes, String detail) {
+        long durationNs = System.nanoTime() - startNs;
+        finish.record(durationNs, status);
+        FinishSegmentEvent e = finishEvent;
+        if (e.isEnabled()) {
+            commitFinish(e, startNs, durationNs, status, segmentId, path, bytes, detail);
+        }
+    }
+
+    /** @return JFR commits that threw (none expected); owner thread only */
+    public long jfrErrors() {
+        return jfrErrors;
+    }
+
+    private void commitPreload(PreloadSegmentEvent e, long startNs, long durationNs, Status status,
+                               long segmentId, String path, long bytes, long records, String detail) {
+        try {
+            if (!PRELOAD_TIMING.setSpan(e, startNs, durationNs)) {
+                e.begin();
+            }
+            if (e.shouldCommit()) {
+                e.segmentId = segmentId;
+                e.path = path;
+                e.bytes = bytes;
+                e.records = records;
+                e.status = statusName(status);
+                e.detail = detail;
+                e.commit();
+            }
+        } catch (RuntimeException ex) {
+            jfrErrors++;
+        }
+    }
+
+    private void commitFinish(FinishSegmentEvent e, long startNs, long durationNs, Status status,
+                              long segmentId, String path, long bytes, String detail) {
+        try {
+            if (!FINISH_TIMING.setSpan(e, startNs, durationNs)) {
+                e.begin();
+            }
+            if (e.shouldCommit()) {
+                e.segmentId = segmentId;
+                e.path = path;
+                e.bytes = bytes;
+                e.status = statusName(status);
+                e.detail = detail;
+                e.commit();
+            }
+        } catch (RuntimeException ex) {
+            jfrErrors++;
+        }
+    }
+
+    private static String statusName(Status status) {
+        return status == null ? Status.UNKNOWN.name() : status.name();
+    }
+
+    private static void emitStatistics(SegmentPreloader block) {
+        SegmentPreloaderStatisticsEvent ev = new SegmentPreloaderStatisticsEvent();
+        if (!ev.shouldCommit()) {
+            return;
+        }
+        Operation64.Snapshot p = block.preloadSegment().snapshot();
+        Operation64.Snapshot f = block.finishSegment().snapshot();
+        ev.blockId = block.id();
+        ev.preloadSuccesses = p.successes();
+        ev.preloadFailures = p.failures();
+        ev.preloadTotal = p.totalNanos();
+        ev.preloadP99 = p.percentileNanos(99);
+        ev.preloadMax = p.maxNanos();
+        ev.finishSuccesses = f.successes();
+        ev.finishFailures = f.failures();
+        ev.finishTotal = f.totalNanos();
+        ev.finishP99 = f.percentileNanos(99);
+        ev.finishMax = f.maxNanos();
+        ev.commit();
+    }
+}
