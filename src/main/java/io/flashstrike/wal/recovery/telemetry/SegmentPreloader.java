@@ -67,7 +67,7 @@ public final class SegmentPreloader {
     /** One dump line: the prefix, total ms, then count, failures, mean, p99, max. */
     static void dumpLine(Appendable out, String prefix, Operation64.Snapshot s) throws IOException {
         out.append(prefix).append(String.format(Locale.ROOT,
-                "%.3f ms | count %d | failures %d | mean %.3f ms | p99 %.3f ms | max %.3f ms%n",
+                "%.3f ms | count %d | failures %d | mean %.3f ms | p99 %.3f ms | max %.3f ms\n",
                 s.totalNanos() / 1e6, s.count(), s.failures(), s.meanNanos() / 1e6,
                 s.percentileNanos(99) / 1e6, s.maxNanos() / 1e6));
     }

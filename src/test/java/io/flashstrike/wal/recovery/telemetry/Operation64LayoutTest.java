@@ -1,0 +1,51 @@
+package io.flashstrike.wal.recovery.telemetry;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The original's static_asserts, proven with JOL: hot fields alone on their cache lines, here and
+ * in child JVMs with compressed oops on and off (and compact object headers on JDK 25+).
+ */
+class Operation64LayoutTest {
+
+    @Test
+    void layoutHoldsInThisJvm() {
+        assertEquals(List.of(), LayoutCheck.violations());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-XX:+UseCompressedOops", "-XX:-UseCompressedOops", "-XX:-UseCompressedClassPointers"})
+    void layoutHoldsWithOtherObjectLayouts(String flag) throws Exception {
+        assertChildLayoutOk(flag);
+    }
+
+    @Test
+    void layoutHoldsWithCompactObjectHeaders() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "compact object headers are a product flag from JDK 25");
+        assertChildLayoutOk("-XX:+UseCompactObjectHeaders");
+    }
+
+    private static void assertChildLayoutOk(String flag) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), flag,
+                "-Djol.magicFieldOffset=true", "-Djdk.attach.allowAttachSelf=true",
+                "-cp", System.getProperty("java.class.path"), LayoutCheck.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM hung");
+        assertTrue(out.contains("LAYOUT OK") && p.exitValue() == 0, flag + ":\n" + out);
+    }
+}

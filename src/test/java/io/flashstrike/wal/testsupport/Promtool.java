@@ -1,0 +1,47 @@
+package io.flashstrike.wal.testsupport;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runs Prometheus' own linter, {@code promtool check metrics}, on an exposition. CI installs
+ * promtool (Debian package {@code prometheus}) and must run these checks: under {@code CI=true}
+ * a missing promtool fails the test instead of skipping it.
+ */
+public final class Promtool {
+    private Promtool() {
+    }
+
+    /** @return the promtool executable, or skips the test when absent outside CI */
+    public static Path require() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path p = Path.of(dir, "promtool");
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        boolean ci = "true".equals(System.getenv("CI"));
+        assertTrue(!ci, "promtool is not installed; .ci/run installs the Debian package prometheus");
+        assumeTrue(false, "promtool not installed (apt-get install prometheus)");
+        return null;
+    }
+
+    /** Asserts that {@code promtool check metrics} accepts {@code text} with no lint finding. */
+    public static void assertClean(String text) throws Exception {
+        Process p = new ProcessBuilder(require().toString(), "check", "metrics").redirectErrorStream(true).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool hung");
+        assertEquals(0, p.exitValue(), "promtool check metrics:\n" + out + "\non:\n" + text);
+        assertEquals("", out.trim(), "promtool lint findings:\n" + out);
+    }
+}
