@@ -111,7 +111,7 @@ public final class Operation64 extends Operation64Pad1 {
 
     /** Takes an immutable snapshot. Safe from any thread, concurrently with the writer. */
     public Snapshot snapshot() {
-        long countSeen = (long) COUNT.getAcquire(this);
+        COUNT.getAcquire(this); // orders every load below after the writer's last published record
         long max = (long) MAX.getAcquire(this);
         long min = (long) MIN.getAcquire(this);
         long total = (long) TOTAL.getAcquire(this);
@@ -131,8 +131,8 @@ public final class Operation64 extends Operation64Pad1 {
                 failures += n;
             }
         }
-        boolean empty = countSeen == 0 && successes + failures == 0;
-        return new Snapshot(successes, failures, total, empty ? 0 : Math.min(min, max), max,
+        // min is read before the counts: it may not show a record they do (then it is unset).
+        return new Snapshot(successes, failures, total, min == Long.MAX_VALUE ? 0 : min, max,
                 Collections.unmodifiableMap(byStatus), LatencyDistribution.ofDense(copy, BUCKET_BASE));
     }
 

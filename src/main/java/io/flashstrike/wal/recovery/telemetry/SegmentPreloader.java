@@ -1,8 +1,6 @@
 package io.flashstrike.wal.recovery.telemetry;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,8 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SegmentPreloader {
     private static final AtomicLong IDS = new AtomicLong();
-    /** The frame's rule: 65 dashes, as in the original dump. */
-    static final String RULE = "-----------------------------------------------------------------";
 
     private final Operation64 preloadSegment = new Operation64();
     private final Operation64 finishSegment = new Operation64();
@@ -54,22 +50,10 @@ public final class SegmentPreloader {
      * @throws UncheckedIOException if {@code out} throws
      */
     public void dump(String label, Appendable out) {
-        try {
-            out.append('[').append(label).append(" Metrics] Snapshot:\n").append(RULE).append('\n');
-            dumpLine(out, " Preload segment: ", preloadSegment.snapshot());
-            dumpLine(out, " Finish segment : ", finishSegment.snapshot());
-            out.append(RULE).append('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** One dump line: the prefix, total ms, then count, failures, mean, p99, max. */
-    static void dumpLine(Appendable out, String prefix, Operation64.Snapshot s) throws IOException {
-        out.append(prefix).append(String.format(Locale.ROOT,
-                "%.3f ms | count %d | failures %d | mean %.3f ms | p99 %.3f ms | max %.3f ms\n",
-                s.totalNanos() / 1e6, s.count(), s.failures(), s.meanNanos() / 1e6,
-                s.percentileNanos(99) / 1e6, s.maxNanos() / 1e6));
+        DumpFrame.open(label, out)
+                .operation(" Preload segment: ", preloadSegment.snapshot())
+                .operation(" Finish segment : ", finishSegment.snapshot())
+                .close();
     }
 
     /**

@@ -98,9 +98,7 @@ public final class SegmentPreloaderUpdater {
     private void commitPreload(PreloadSegmentEvent e, long startNs, long durationNs, Status status,
                                long segmentId, String path, long bytes, long records, String detail) {
         try {
-            if (!PRELOAD_TIMING.setSpan(e, startNs, durationNs)) {
-                e.begin();
-            }
+            PRELOAD_TIMING.spanOrBegin(e, startNs, durationNs);
             if (e.shouldCommit()) {
                 e.segmentId = segmentId;
                 e.path = path;
@@ -118,9 +116,7 @@ public final class SegmentPreloaderUpdater {
     private void commitFinish(FinishSegmentEvent e, long startNs, long durationNs, Status status,
                               long segmentId, String path, long bytes, String detail) {
         try {
-            if (!FINISH_TIMING.setSpan(e, startNs, durationNs)) {
-                e.begin();
-            }
+            FINISH_TIMING.spanOrBegin(e, startNs, durationNs);
             if (e.shouldCommit()) {
                 e.segmentId = segmentId;
                 e.path = path;

@@ -29,9 +29,15 @@ class HotPathAllocationTest {
         SegmentPreloader block = new SegmentPreloader();
         SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(block);
         try (Recording recording = new Recording(Configuration.create(SegmentPreloaderJfrTest.JFC))) {
-            recording.setToDisk(false);
+            // A disk recording, as in production. On JDK 17.0.15 an in-memory one (setToDisk(false))
+            // makes later recordings in the same JVM read some string fields back as null with the
+            // JDK's parser (seen here; not on JDK 25); see docs/DESIGN.md.
             recording.start();
-            assertEquals(0, allocatedBy(updater));
+            // Our code allocates nothing; JFR itself allocates a few objects when a thread's event
+            // buffer is handed over (seen: 96 bytes in 400,000 commits). Per call that is zero:
+            // a single allocation per call would be at least 16 bytes x 400,000.
+            long bytes = allocatedBy(updater);
+            assertTrue(bytes < 2 * CALLS / 100, bytes + " bytes allocated over " + 2 * CALLS + " calls");
             recording.stop();
         }
         assertEquals(0, updater.jfrErrors());

@@ -76,6 +76,16 @@ public final class EventTiming {
         return setSpanSlow(m, event, startNanos, durationNanos);
     }
 
+    /**
+     * {@link #setSpan}, or, where the span cannot be set, {@code event.begin()} so that JFR times
+     * the commit itself (case 3). Call only when {@code event.isEnabled()}.
+     */
+    public void spanOrBegin(Event event, long startNanos, long durationNanos) {
+        if (!setSpan(event, startNanos, durationNanos)) {
+            event.begin();
+        }
+    }
+
     private boolean setSpanSlow(int m, Event event, long startNanos, long durationNanos) {
         if (m == UNCALIBRATED) {
             m = calibrate(event);

@@ -1,0 +1,100 @@
+package io.flashstrike.wal.cli;
+
+import io.flashstrike.wal.recovery.RecoveryResult;
+import io.flashstrike.wal.segment.WalGenerator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.Callable;
+
+/** {@code demo}: generate a WAL in a temporary directory and recover it with everything on. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Generate a WAL in a temporary directory, recover it with JFR recording, live dumps,"
+                + " a summary and a report, and say where the .jfr file is.",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:ok", "1:failure", "2:usage error", "3:corruption found"})
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--segments", description = "Segments to generate (default: ${DEFAULT-VALUE}).")
+    int segments = 32;
+
+    @Option(names = "--segment-size", converter = SizeConverter.class, paramLabel = "SIZE",
+            description = "Bytes per segment (default: 32MiB).")
+    long segmentSize = 32L << 20;
+
+    @Option(names = "--record-size", converter = SizeConverter.class, paramLabel = "SIZE",
+            description = "Payload bytes per record (default: 512).")
+    long recordSize = 512;
+
+    @Option(names = "--jfr", paramLabel = "FILE",
+            description = "Where to write the JFR recording (default: flashstrike-wal-demo-<time>.jfr in the working directory).")
+    Path jfr;
+
+    @Option(names = "--dump-interval", paramLabel = "SECONDS",
+            description = "Print progress and the metrics dump every SECONDS; the demo's recovery is short (default: ${DEFAULT-VALUE}).")
+    double dumpInterval = 0.1;
+
+    @Option(names = "--keep", description = "Keep the generated WAL directory (it is deleted otherwise).")
+    boolean keep;
+
+    @Mixin
+    RecoveryOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        if (segments < 1 || segmentSize > Integer.MAX_VALUE || recordSize > Integer.MAX_VALUE || options.lookahead < 1 || dumpInterval < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--segments and --lookahead must be at least 1, sizes below 2 GiB");
+        }
+        Path dir = Files.createTempDirectory("flashstrike-wal-demo-");
+        try {
+            var out = spec.commandLine().getOut();
+            out.println("demo: generating " + segments + " x " + Sizes.format(segmentSize) + " segments in " + dir);
+            out.flush();
+            WalGenerator.Summary g = GenerateCommand.generate(WalGenerator.into(dir).segments(segments)
+                    .segmentSize(segmentSize).payloadSize((int) recordSize), spec.commandLine().getErr(), "generate");
+            out.println("demo: " + g.records() + " records written; recovering with JFR on");
+            out.flush();
+            Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : RecoverCommand.defaultJfrFile("flashstrike-wal-demo"));
+            RecoveryResult r = new RecoveryRun(dir, jfrFile, options.jfc, dumpInterval, options.lookahead, out).run();
+            if (r.records() != g.records()) {
+                spec.commandLine().getErr().println("flashstrike-wal: demo recovered " + r.records() + " of " + g.records() + " records");
+                return ExitCodes.FAILURE;
+            }
+            if (keep) {
+                out.println("demo: WAL kept in " + dir);
+            }
+            return r.exitCode();
+        } finally {
+            if (!keep) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,42 @@
+package io.flashstrike.wal.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code flashstrike-wal} command. */
+@Command(name = "flashstrike-wal", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
+        description = "Generate, recover and inspect Flashstrike WAL directories, with JFR telemetry.",
+        subcommands = {GenerateCommand.class, RecoverCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:failure (I/O error, port in use, ...)", "2:usage error", "3:corruption found in the WAL"})
+public final class FlashstrikeWal implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try 'demo')");
+    }
+
+    /** @return a command line with the project's exit-code conventions */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new FlashstrikeWal());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("flashstrike-wal: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return ExitCodes.FAILURE;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = FlashstrikeWal.class.getPackage().getImplementationVersion();
+            return new String[] {"flashstrike-wal " + (v == null ? "dev" : v) + " on Java " + Runtime.version()};
+        }
+    }
+}

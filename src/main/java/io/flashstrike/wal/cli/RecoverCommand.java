@@ -1,0 +1,57 @@
+package io.flashstrike.wal.cli;
+
+import io.flashstrike.wal.recovery.RecoveryResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+
+/** {@code recover}: replays a WAL directory with JFR on, live dumps, a summary and a report. */
+@Command(name = "recover", mixinStandardHelpOptions = true,
+        description = "Recover a WAL directory: preload + verify + replay every segment, with JFR recording,"
+                + " periodic metrics dumps, a final summary and a report of the recording.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok (a torn tail in the newest segment is a clean end of log)", "1:failure (I/O error, ...)",
+                "2:usage error", "3:corruption found: recovery stopped at the fault"})
+final class RecoverCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", required = true, description = "The WAL directory.")
+    Path dir;
+
+    @Option(names = "--jfr", paramLabel = "FILE",
+            description = "Where to write the JFR recording (default: flashstrike-wal-<time>.jfr in the working directory).")
+    Path jfr;
+
+    @Option(names = "--dump-interval", paramLabel = "SECONDS",
+            description = "Print progress and the metrics dump every SECONDS; 0 for the final dump only (default: ${DEFAULT-VALUE}).")
+    double dumpInterval = 1.0;
+
+    @Mixin
+    RecoveryOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        if (options.lookahead < 1 || dumpInterval < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lookahead must be at least 1 and --dump-interval not negative");
+        }
+        Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : defaultJfrFile("flashstrike-wal"));
+        RecoveryResult r = new RecoveryRun(dir, jfrFile, options.jfc, dumpInterval, options.lookahead,
+                spec.commandLine().getOut()).run();
+        if (r.error() != null) {
+            spec.commandLine().getErr().println("flashstrike-wal: recovery stopped: " + r.error());
+        }
+        return r.exitCode();
+    }
+
+    static Path defaultJfrFile(String stem) {
+        return Path.of(stem + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".jfr");
+    }
+}

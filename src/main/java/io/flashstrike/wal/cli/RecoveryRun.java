@@ -1,0 +1,175 @@
+package io.flashstrike.wal.cli;
+
+import io.flashstrike.wal.recovery.RecordConsumer;
+import io.flashstrike.wal.recovery.RecoveryManager;
+import io.flashstrike.wal.recovery.RecoveryResult;
+import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.report.RecordingReport;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One recovery as the CLI runs it: JFR recording on, periodic progress line and dump, the final
+ * summary, dump and report. Shared by {@code recover} and {@code demo}.
+ */
+final class RecoveryRun {
+    /** The label of the dump frames. */
+    static final String LABEL = "wal_recovery";
+
+    private final Path dir;
+    private final Path jfrFile;
+    private final Path jfc;
+    private final double dumpIntervalSeconds;
+    private final int lookahead;
+    private final PrintWriter out;
+    private final WalRecoveryMetrics metrics = new WalRecoveryMetrics();
+    /** A digest of every payload, so the replay does real work on every byte it delivers. */
+    private long digest;
+
+    RecoveryRun(Path dir, Path jfrFile, Path jfc, double dumpIntervalSeconds, int lookahead, PrintWriter out) {
+        this.dir = dir;
+        this.jfrFile = jfrFile;
+        this.jfc = jfc;
+        this.dumpIntervalSeconds = dumpIntervalSeconds;
+        this.lookahead = lookahead;
+        this.out = out;
+    }
+
+    WalRecoveryMetrics metrics() {
+        return metrics;
+    }
+
+    /** Runs the recovery; prints progress, dumps, the summary and the report; returns the result. */
+    RecoveryResult run() throws Exception {
+        Recording recording = jfrFile == null ? null : startRecording();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "flashstrike-wal-dump");
+            t.setDaemon(true);
+            return t;
+        });
+        long startNs = System.nanoTime();
+        if (dumpIntervalSeconds > 0) {
+            long periodMs = Math.max(1, (long) (dumpIntervalSeconds * 1000));
+            ticker.scheduleAtFixedRate(() -> tick(startNs), periodMs, periodMs, TimeUnit.MILLISECONDS);
+        }
+        RecoveryResult result;
+        try {
+            RecordConsumer apply = this::apply;
+            result = new RecoveryManager(metrics, lookahead).recover(dir, apply);
+        } finally {
+            ticker.shutdownNow();
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
+            if (recording != null) {
+                recording.stop();
+                recording.close();
+            }
+        }
+        synchronized (out) {
+            out.println();
+            metrics.dump(LABEL, out);
+            printSummary(result);
+            if (jfrFile != null) {
+                out.println();
+                RecordingReport.load(jfrFile).printText(out);
+                out.printf("JFR recording: %s%n  open it in JDK Mission Control (File > Open File), or: jfr print --events 'flashstrike.wal.*' %s%n",
+                        jfrFile.toAbsolutePath(), jfrFile);
+            }
+            out.flush();
+        }
+        return result;
+    }
+
+    private Recording startRecording() throws IOException, ParseException {
+        Configuration configuration;
+        if (jfc != null) {
+            configuration = Configuration.create(jfc);
+        } else {
+            try (InputStream in = RecoveryRun.class.getResourceAsStream("/jfc/flashstrike-wal.jfc")) {
+                if (in == null) {
+                    throw new IOException("jfc/flashstrike-wal.jfc is missing from the jar; pass --jfc");
+                }
+                configuration = Configuration.create(new InputStreamReader(in, StandardCharsets.UTF_8));
+            }
+        }
+        Path parent = jfrFile.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new IOException("cannot write the JFR recording: no directory " + parent);
+        }
+        Recording recording = new Recording(configuration);
+        recording.setName("flashstrike-wal");
+        recording.setToDisk(true);
+        recording.setDestination(jfrFile);
+        recording.start();
+        return recording;
+    }
+
+    private void apply(long lsn, int type, ByteBuffer payload) {
+        long h = digest ^ lsn;
+        int p = payload.position();
+        int end = payload.limit();
+        for (; p + Long.BYTES <= end; p += Long.BYTES) {
+            h = (h ^ payload.getLong(p)) * 0x9E3779B97F4A7C15L;
+        }
+        for (; p < end; p++) {
+            h = (h ^ payload.get(p)) * 0x9E3779B97F4A7C15L;
+        }
+        digest = h + type;
+    }
+
+    private void tick(long startNs) {
+        try {
+            synchronized (out) {
+                out.println(progressLine(startNs));
+                metrics.dump(LABEL, out);
+                out.flush();
+            }
+        } catch (RuntimeException e) {
+            out.println("dump failed: " + e);
+        }
+    }
+
+    private String progressLine(long startNs) {
+        double seconds = Math.max(1e-9, (System.nanoTime() - startNs) / 1e9);
+        long bytes = metrics.segmentReader().bytes();
+        return String.format(Locale.ROOT, "[progress] %.1f s | segments %d/%d | records %d | %s | %.0f MB/s | waited on preloader %.1f ms",
+                seconds, metrics.manager().segmentsReplayed(), metrics.manager().segmentsFound(),
+                metrics.segmentReader().records(), Sizes.format(bytes), bytes / 1e6 / seconds,
+                metrics.segmentReader().waitForSegment().snapshot().totalNanos() / 1e6);
+    }
+
+    private void printSummary(RecoveryResult r) {
+        double seconds = r.elapsedNanos() / 1e9;
+        out.println("Recovery summary");
+        out.printf(Locale.ROOT, "  status          : %s%n", r.status());
+        if (r.error() != null) {
+            out.printf(Locale.ROOT, "  error           : %s%n", r.error());
+        } else {
+            out.printf(Locale.ROOT, "  end of log      : %s%n", r.endOfLog());
+        }
+        out.printf(Locale.ROOT, "  directory       : %s%n", r.directory());
+        out.printf(Locale.ROOT, "  segments        : %d replayed of %d%n", r.segmentsReplayed(), r.segmentsFound());
+        out.printf(Locale.ROOT, "  records         : %d%n", r.records());
+        out.printf(Locale.ROOT, "  bytes           : %d (%s)%n", r.bytes(), Sizes.format(r.bytes()));
+        out.printf(Locale.ROOT, "  last valid LSN  : %d%n", r.lastValidLsn());
+        out.printf(Locale.ROOT, "  dropped bytes   : %d%n", r.droppedBytes());
+        out.printf(Locale.ROOT, "  elapsed         : %.3f s, %.1f MB/s, %.0f records/s%n", seconds, r.megabytesPerSecond(),
+                seconds == 0 ? 0 : r.records() / seconds);
+        out.printf(Locale.ROOT, "  waited on preloader: %.3f ms (%.1f %% of the run)%n", r.waitNanos() / 1e6,
+                r.elapsedNanos() == 0 ? 0 : 100.0 * r.waitNanos() / r.elapsedNanos());
+        out.printf(Locale.ROOT, "  replay digest   : %016x%n", digest);
+    }
+}

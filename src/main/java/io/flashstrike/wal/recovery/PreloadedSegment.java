@@ -1,0 +1,76 @@
+package io.flashstrike.wal.recovery;
+
+import io.flashstrike.wal.recovery.telemetry.Status;
+import io.flashstrike.wal.segment.SegmentVerification;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * A segment the preloader worker opened, mapped and verified, handed to the replay thread.
+ *
+ * <p>Ownership moves with the object: the worker creates it, the replay thread reads it through
+ * {@link #records()} and hands it back with {@link SegmentPreloadWorker#finish}, after which only
+ * the worker touches it (to close and unmap it). The queues between the threads publish it safely.
+ */
+final class PreloadedSegment {
+    final long id;
+    final Path path;
+    /** Kept once so telemetry calls never build strings. */
+    final String pathString;
+    /** Telemetry status of the preload: OK for a verified segment and for a newest segment ending in a torn tail. */
+    final Status status;
+    /** The verification; null when the file could not be opened or mapped. */
+    final SegmentVerification verification;
+    /** Human-readable failure, or how the segment ended; null when it verified whole. */
+    final String detail;
+    /** Non-zero bytes after the valid prefix that replay will not deliver. */
+    final long droppedBytes;
+    final long fileSize;
+    private FileChannel channel;
+    private MappedByteBuffer buffer;
+
+    PreloadedSegment(long id, Path path, Status status, SegmentVerification verification, String detail,
+                     long droppedBytes, long fileSize, FileChannel channel, MappedByteBuffer buffer) {
+        this.id = id;
+        this.path = path;
+        this.pathString = path.toString();
+        this.status = status;
+        this.verification = verification;
+        this.detail = detail;
+        this.droppedBytes = droppedBytes;
+        this.fileSize = fileSize;
+        this.channel = channel;
+        this.buffer = buffer;
+    }
+
+    /** @return a read-only view of the whole mapped segment, for the replay thread; null when not mapped */
+    ByteBuffer records() {
+        return buffer == null ? null : buffer.asReadOnlyBuffer();
+    }
+
+    /** @return records in the valid prefix, which replay delivers whatever the status */
+    int validRecords() {
+        return verification == null ? 0 : verification.recordCount();
+    }
+
+    /** @return {@code true} while a channel or mapping is held, i.e. there is something to finish */
+    boolean holdsResources() {
+        return channel != null || buffer != null;
+    }
+
+    /** Unmaps and closes. Worker thread only, after the replay thread handed the segment back. */
+    void release() throws IOException {
+        MappedByteBuffer b = buffer;
+        buffer = null;
+        Unmapper.unmap(b);
+        FileChannel c = channel;
+        channel = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+}

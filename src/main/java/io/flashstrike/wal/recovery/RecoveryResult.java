@@ -1,0 +1,40 @@
+package io.flashstrike.wal.recovery;
+
+import io.flashstrike.wal.recovery.telemetry.Status;
+
+import java.nio.file.Path;
+
+/**
+ * What a recovery run did.
+ *
+ * @param status           OK, or the failure that stopped recovery
+ * @param directory        the WAL directory
+ * @param segmentsFound    segment files found
+ * @param segmentsReplayed segments whose valid records were delivered (the failing one included)
+ * @param records          records delivered
+ * @param bytes            bytes of records delivered (record headers and payloads)
+ * @param lastValidLsn     LSN of the last record delivered, -1 when none
+ * @param droppedBytes     written bytes after the last valid record that were not delivered
+ * @param elapsedNanos     wall time of the run
+ * @param waitNanos        time the replay thread blocked waiting for the preloader
+ * @param endOfLog         how the log ended (clean, torn tail, empty), or null after a failure
+ * @param error            the failure naming file, segment id, offset and LSN, or null
+ * @param failedSegment    the segment file where recovery stopped, or null
+ */
+public record RecoveryResult(Status status, Path directory, long segmentsFound, long segmentsReplayed, long records,
+                             long bytes, long lastValidLsn, long droppedBytes, long elapsedNanos, long waitNanos,
+                             String endOfLog, String error, Path failedSegment) {
+
+    /** Exit code convention of the CLI: 0 ok, 3 corruption found, 1 any other failure. */
+    public int exitCode() {
+        if (status.isOk()) {
+            return 0;
+        }
+        return status == Status.IO_ERROR || status == Status.UNKNOWN ? 1 : 3;
+    }
+
+    /** @return delivered bytes per second, in MB (10^6) */
+    public double megabytesPerSecond() {
+        return elapsedNanos == 0 ? 0 : bytes / 1e6 / (elapsedNanos / 1e9);
+    }
+}

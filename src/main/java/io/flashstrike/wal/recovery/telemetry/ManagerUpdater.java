@@ -1,0 +1,62 @@
+package io.flashstrike.wal.recovery.telemetry;
+
+import io.flashstrike.wal.recovery.telemetry.jfr.EventTiming;
+import io.flashstrike.wal.recovery.telemetry.jfr.RecoveryEvent;
+
+/**
+ * Records the recovery manager's progress into a {@link Manager} and the run as a
+ * {@value RecoveryEvent#NAME} JFR event. Single writer: the thread that runs the recovery.
+ */
+public final class ManagerUpdater {
+    private static final EventTiming TIMING = EventTiming.of(RecoveryEvent.class);
+
+    private final Manager block;
+
+    public ManagerUpdater(Manager block) {
+        this.block = block;
+    }
+
+    /** A run found {@code segments} segment files. */
+    public void onStart(long segments) {
+        block.counters.setRelease(Manager.SEGMENTS_FOUND, segments);
+    }
+
+    /** A segment was replayed up to {@code lastLsn} (-1 when it held no record). */
+    public void onSegmentReplayed(long lastLsn) {
+        block.counters.addRelease(Manager.SEGMENTS_REPLAYED, 1);
+        if (lastLsn >= 0) {
+            block.counters.setRelease(Manager.LAST_VALID_LSN, lastLsn);
+        }
+    }
+
+    /** Bytes after the last valid record were not delivered (a torn tail, or data after a fault). */
+    public void onDropped(long bytes) {
+        block.counters.addRelease(Manager.DROPPED_BYTES, bytes);
+    }
+
+    /** The run that started at {@code startNs} ended with {@code status}. */
+    public void onRecover(long startNs, Status status, String directory, long records, long bytes,
+                          long lastValidLsn, long droppedBytes, String detail) {
+        long durationNs = System.nanoTime() - startNs;
+        block.recover().record(durationNs, status);
+        RecoveryEvent e = new RecoveryEvent(); // once per run: not a hot path
+        if (e.isEnabled()) {
+            try {
+                TIMING.spanOrBegin(e, startNs, durationNs);
+                if (e.shouldCommit()) {
+                    e.directory = directory;
+                    e.segments = block.segmentsReplayed();
+                    e.records = records;
+                    e.bytes = bytes;
+                    e.lastValidLsn = lastValidLsn;
+                    e.droppedBytes = droppedBytes;
+                    e.status = status == null ? Status.UNKNOWN.name() : status.name();
+                    e.detail = detail;
+                    e.commit();
+                }
+            } catch (RuntimeException ignored) {
+                // JFR must never fail the recovery; the metric above is recorded regardless.
+            }
+        }
+    }
+}

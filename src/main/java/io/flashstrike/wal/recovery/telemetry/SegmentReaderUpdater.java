@@ -1,0 +1,75 @@
+package io.flashstrike.wal.recovery.telemetry;
+
+import io.flashstrike.wal.recovery.telemetry.jfr.EventTiming;
+import io.flashstrike.wal.recovery.telemetry.jfr.ReadSegmentEvent;
+import io.flashstrike.wal.recovery.telemetry.jfr.WaitForSegmentEvent;
+
+/**
+ * Records the replay thread's reads into a {@link SegmentReader} and as JFR events
+ * ({@value WaitForSegmentEvent#NAME}, {@value ReadSegmentEvent#NAME}).
+ *
+ * <p>Single writer: the replay thread. Same cost model as {@link SegmentPreloaderUpdater}: one
+ * clock read per call, no allocation, never throws. Called once per segment, not per record: the
+ * record loop stays free of telemetry.
+ */
+public final class SegmentReaderUpdater {
+    private static final EventTiming WAIT_TIMING = EventTiming.of(WaitForSegmentEvent.class);
+    private static final EventTiming READ_TIMING = EventTiming.of(ReadSegmentEvent.class);
+
+    private final SegmentReader block;
+    private final WaitForSegmentEvent waitEvent = new WaitForSegmentEvent();
+    private final ReadSegmentEvent readEvent = new ReadSegmentEvent();
+
+    public SegmentReaderUpdater(SegmentReader block) {
+        this.block = block;
+    }
+
+    /**
+     * The replay thread stopped waiting for the preloader.
+     *
+     * @param startNs   {@code System.nanoTime()} when it started waiting
+     * @param segmentId the segment handed over, -1 when none
+     * @return the wait in nanoseconds
+     */
+    public long onWaitForSegment(long startNs, Status status, long segmentId) {
+        long durationNs = System.nanoTime() - startNs;
+        block.waitForSegment().record(durationNs, status);
+        WaitForSegmentEvent e = waitEvent;
+        if (e.isEnabled()) {
+            try {
+                WAIT_TIMING.spanOrBegin(e, startNs, durationNs);
+                if (e.shouldCommit()) {
+                    e.segmentId = segmentId;
+                    e.commit();
+                }
+            } catch (RuntimeException ignored) {
+                // JFR must never fail the replay; the metric above is recorded regardless.
+            }
+        }
+        return durationNs;
+    }
+
+    /** The replay thread delivered {@code records} records ({@code bytes} bytes) of one segment. */
+    public void onReadSegment(long startNs, Status status, long segmentId, String path, long records, long bytes) {
+        long durationNs = System.nanoTime() - startNs;
+        block.readSegment().record(durationNs, status);
+        block.counters.addRelease(SegmentReader.RECORDS, records);
+        block.counters.addRelease(SegmentReader.BYTES, bytes);
+        ReadSegmentEvent e = readEvent;
+        if (e.isEnabled()) {
+            try {
+                READ_TIMING.spanOrBegin(e, startNs, durationNs);
+                if (e.shouldCommit()) {
+                    e.segmentId = segmentId;
+                    e.path = path;
+                    e.records = records;
+                    e.bytes = bytes;
+                    e.status = status == null ? Status.UNKNOWN.name() : status.name();
+                    e.commit();
+                }
+            } catch (RuntimeException ignored) {
+                // as above
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.flashstrike.wal.recovery.telemetry;
+
+/**
+ * The WAL recovery metrics aggregator (the original's "Telemetry – WAL Recovery Metrics
+ * Aggregator"): the three blocks of one recovery pipeline, dumped and collected together.
+ */
+public final class WalRecoveryMetrics {
+    /** The metric name prefix used by the CLI and the Prometheus endpoint. */
+    public static final String DEFAULT_PREFIX = "flashstrike_wal";
+
+    private final Manager manager = new Manager();
+    private final SegmentReader segmentReader = new SegmentReader();
+    private final SegmentPreloader segmentPreloader = new SegmentPreloader();
+
+    public Manager manager() {
+        return manager;
+    }
+
+    public SegmentReader segmentReader() {
+        return segmentReader;
+    }
+
+    public SegmentPreloader segmentPreloader() {
+        return segmentPreloader;
+    }
+
+    /** Prints the three frames, labelled {@code label Recovery Manager}, {@code ... Segment Reader}, {@code ... Segment Preloader}. */
+    public void dump(String label, Appendable out) {
+        manager.dump(label + " Recovery Manager", out);
+        segmentReader.dump(label + " Segment Reader", out);
+        segmentPreloader.dump(label + " Segment Preloader", out);
+    }
+
+    /** Collects the three blocks, each under its own {@code subsystem} label. */
+    public void collect(String prefix, MetricsCollector collector) {
+        manager.collect(prefix, collector);
+        segmentReader.collect(prefix, collector);
+        segmentPreloader.collect(prefix, collector);
+    }
+}
