@@ -16,14 +16,14 @@ import java.nio.MappedByteBuffer;
  * touching unmapped memory crashes the JVM. In this pipeline a segment is unmapped only by the
  * preloader worker, after the replay thread has handed it back and dropped every view.
  */
-final class Unmapper {
+public final class Unmapper {
     private static final MethodHandle INVOKE_CLEANER = find();
 
     private Unmapper() {
     }
 
     /** @return {@code true} when unmapped now, {@code false} when left to the GC */
-    static boolean unmap(MappedByteBuffer buffer) {
+    public static boolean unmap(MappedByteBuffer buffer) {
         if (INVOKE_CLEANER == null || buffer == null) {
             return false;
         }
