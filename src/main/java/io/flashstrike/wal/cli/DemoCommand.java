@@ -50,6 +50,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     RecoveryOptions options;
 
+    @Mixin
+    MetricsOptions serve;
+
     @Override
     public Integer call() throws Exception {
         if (segments < 1 || segmentSize > Integer.MAX_VALUE || recordSize > Integer.MAX_VALUE || options.lookahead < 1 || dumpInterval < 0) {
@@ -66,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("demo: " + g.records() + " records written; recovering with JFR on");
             out.flush();
             Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : RecoverCommand.defaultJfrFile("flashstrike-wal-demo"));
-            RecoveryResult r = new RecoveryRun(dir, jfrFile, options.jfc, dumpInterval, options.lookahead, out).run();
+            RecoveryResult r = new RecoveryRun(dir, jfrFile, options.jfc, dumpInterval, options.lookahead, serve, out).run();
             if (r.records() != g.records()) {
                 spec.commandLine().getErr().println("flashstrike-wal: demo recovered " + r.records() + " of " + g.records() + " records");
                 return ExitCodes.FAILURE;

@@ -37,13 +37,16 @@ final class RecoverCommand implements Callable<Integer> {
     @Mixin
     RecoveryOptions options;
 
+    @Mixin
+    MetricsOptions serve;
+
     @Override
     public Integer call() throws Exception {
         if (options.lookahead < 1 || dumpInterval < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--lookahead must be at least 1 and --dump-interval not negative");
         }
         Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : defaultJfrFile("flashstrike-wal"));
-        RecoveryResult r = new RecoveryRun(dir, jfrFile, options.jfc, dumpInterval, options.lookahead,
+        RecoveryResult r = new RecoveryRun(dir, jfrFile, options.jfc, dumpInterval, options.lookahead, serve,
                 spec.commandLine().getOut()).run();
         if (r.error() != null) {
             spec.commandLine().getErr().println("flashstrike-wal: recovery stopped: " + r.error());

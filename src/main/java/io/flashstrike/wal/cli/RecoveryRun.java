@@ -3,7 +3,10 @@ package io.flashstrike.wal.cli;
 import io.flashstrike.wal.recovery.RecordConsumer;
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
+import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
+import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
 import io.flashstrike.wal.report.RecordingReport;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -36,11 +39,14 @@ final class RecoveryRun {
     private final double dumpIntervalSeconds;
     private final int lookahead;
     private final PrintWriter out;
+    private final MetricsOptions serve;
     private final WalRecoveryMetrics metrics = new WalRecoveryMetrics();
     /** A digest of every payload, so the replay does real work on every byte it delivers. */
     private long digest;
 
-    RecoveryRun(Path dir, Path jfrFile, Path jfc, double dumpIntervalSeconds, int lookahead, PrintWriter out) {
+    RecoveryRun(Path dir, Path jfrFile, Path jfc, double dumpIntervalSeconds, int lookahead, MetricsOptions serve,
+                PrintWriter out) {
+        this.serve = serve;
         this.dir = dir;
         this.jfrFile = jfrFile;
         this.jfc = jfc;
@@ -55,7 +61,72 @@ final class RecoveryRun {
 
     /** Runs the recovery; prints progress, dumps, the summary and the report; returns the result. */
     RecoveryResult run() throws Exception {
-        Recording recording = jfrFile == null ? null : startRecording();
+        Configuration settings = jfrFile == null ? null : settings();
+        // The stream first: a port in use or a bad .jfc fails before any work starts.
+        WalEventStream stream = settings == null ? null : WalEventStream.inProcess(settings, new WalRecoveryMetrics());
+        MetricsHttpServer server = null;
+        try {
+            if (serve.enabled()) {
+                server = MetricsHttpServer.start(serve.bind, serve.port, c -> {
+                    metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
+                    if (stream != null) {
+                        stream.collectHealth(WalRecoveryMetrics.DEFAULT_PREFIX, c);
+                    }
+                });
+                out.println("metrics: " + server.url());
+                out.flush();
+            }
+            if (stream != null) {
+                stream.start();
+            }
+            RecoveryResult result = runRecording(settings);
+            if (stream != null) {
+                reportStream(stream);
+            }
+            serve.linger(out, server == null ? null : server.url());
+            return result;
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            if (stream != null) {
+                stream.close();
+            }
+        }
+    }
+
+    /** The in-process stream's mirror must end equal to the in-memory metrics: say whether it did. */
+    private void reportStream(WalEventStream stream) throws InterruptedException {
+        long expected = metrics.segmentPreloader().preloadSegment().snapshot().count()
+                + metrics.segmentPreloader().finishSegment().snapshot().count()
+                + metrics.segmentReader().waitForSegment().snapshot().count()
+                + metrics.segmentReader().readSegment().snapshot().count()
+                + metrics.manager().recover().snapshot().count();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (stream.eventsSeen() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        WalRecoveryMetrics mirror = stream.mirror();
+        boolean same = same(metrics.segmentPreloader().preloadSegment(), mirror.segmentPreloader().preloadSegment())
+                && same(metrics.segmentPreloader().finishSegment(), mirror.segmentPreloader().finishSegment())
+                && same(metrics.segmentReader().readSegment(), mirror.segmentReader().readSegment())
+                && metrics.segmentReader().records() == mirror.segmentReader().records()
+                && metrics.manager().lastValidLsn() == mirror.manager().lastValidLsn();
+        Operation64.Snapshot lag = stream.lag().snapshot();
+        out.printf(Locale.ROOT, "JFR event stream: %d of %d events folded, %s the in-memory metrics; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                stream.eventsSeen(), expected, same ? "matches" : "DOES NOT MATCH",
+                lag.percentileNanos(50) / 1e6, lag.percentileNanos(99) / 1e6, lag.maxNanos() / 1e6);
+        out.flush();
+    }
+
+    private static boolean same(Operation64 a, Operation64 b) {
+        Operation64.Snapshot x = a.snapshot();
+        Operation64.Snapshot y = b.snapshot();
+        return x.countsByStatus().equals(y.countsByStatus()) && x.totalNanos() == y.totalNanos();
+    }
+
+    private RecoveryResult runRecording(Configuration settings) throws Exception {
+        Recording recording = settings == null ? null : startRecording(settings);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "flashstrike-wal-dump");
             t.setDaemon(true);
@@ -93,18 +164,21 @@ final class RecoveryRun {
         return result;
     }
 
-    private Recording startRecording() throws IOException, ParseException {
-        Configuration configuration;
-        if (jfc != null) {
-            configuration = Configuration.create(jfc);
-        } else {
-            try (InputStream in = RecoveryRun.class.getResourceAsStream("/jfc/flashstrike-wal.jfc")) {
-                if (in == null) {
-                    throw new IOException("jfc/flashstrike-wal.jfc is missing from the jar; pass --jfc");
-                }
-                configuration = Configuration.create(new InputStreamReader(in, StandardCharsets.UTF_8));
+    private Configuration settings() throws IOException, ParseException {
+        return jfc != null ? Configuration.create(jfc) : bundledSettings();
+    }
+
+    /** @return the .jfc shipped in the jar */
+    static Configuration bundledSettings() throws IOException, ParseException {
+        try (InputStream in = RecoveryRun.class.getResourceAsStream("/jfc/flashstrike-wal.jfc")) {
+            if (in == null) {
+                throw new IOException("jfc/flashstrike-wal.jfc is missing from the jar; pass --jfc");
             }
+            return Configuration.create(new InputStreamReader(in, StandardCharsets.UTF_8));
         }
+    }
+
+    private Recording startRecording(Configuration configuration) throws IOException {
         Path parent = jfrFile.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new IOException("cannot write the JFR recording: no directory " + parent);

@@ -87,8 +87,9 @@ public final class RecoveryManager {
                     break;
                 }
                 run.waitNanos += replayUpdater.onWaitForSegment(waitStart, Status.OK, s.id);
+                boolean read;
                 try {
-                    reader.replay(s, consumer);
+                    read = reader.replay(s, consumer);
                 } catch (Exception e) {
                     run.fail(Status.UNKNOWN, "consumer failed after LSN " + reader.lastLsn() + " in " + s.path + ": " + e, s.path);
                     finish(run, start, manager, reader);
@@ -96,8 +97,10 @@ public final class RecoveryManager {
                 } finally {
                     worker.finish(s);
                 }
-                run.segmentsReplayed++;
-                manager.onSegmentReplayed(s.validRecords() > 0 ? reader.lastLsn() : -1);
+                if (read) {
+                    run.segmentsReplayed++;
+                    manager.onSegmentReplayed(s.validRecords() > 0 ? reader.lastLsn() : -1);
+                }
                 run.droppedBytes += s.droppedBytes;
                 manager.onDropped(s.droppedBytes);
                 if (s.status != Status.OK) {
@@ -115,7 +118,8 @@ public final class RecoveryManager {
 
     private static RecoveryResult finish(Run run, long start, ManagerUpdater manager, ReplayReader reader) {
         String detail = run.error != null ? run.error : run.endOfLog;
-        manager.onRecover(start, run.status, run.directory.toString(), reader.records(), reader.bytes(),
+        manager.onRecover(start, run.status, run.directory.toString(), run.segmentsFound, run.segmentsReplayed,
+                reader.records(), reader.bytes(),
                 reader.lastLsn(), run.droppedBytes, detail);
         return new RecoveryResult(run.status, run.directory, run.segmentsFound, run.segmentsReplayed, reader.records(),
                 reader.bytes(), reader.lastLsn(), run.droppedBytes, System.nanoTime() - start, run.waitNanos,

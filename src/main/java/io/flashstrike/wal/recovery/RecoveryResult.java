@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * @param status           OK, or the failure that stopped recovery
  * @param directory        the WAL directory
  * @param segmentsFound    segment files found
- * @param segmentsReplayed segments whose valid records were delivered (the failing one included)
+ * @param segmentsReplayed segments that were read: their valid records delivered (a failing one included,
+ *                         a missing or unopenable one not)
  * @param records          records delivered
  * @param bytes            bytes of records delivered (record headers and payloads)
  * @param lastValidLsn     LSN of the last record delivered, -1 when none

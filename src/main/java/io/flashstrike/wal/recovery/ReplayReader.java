@@ -26,21 +26,26 @@ final class ReplayReader {
         this.updater = updater;
     }
 
-    /** Delivers the valid records of {@code segment}; drops every view of its mapping before returning. */
-    void replay(PreloadedSegment segment, RecordConsumer consumer) throws Exception {
+    /**
+     * Delivers the valid records of {@code segment}; drops every view of its mapping before returning.
+     *
+     * @return {@code true} when the segment was read (it was mapped and verified, even if it failed later)
+     */
+    boolean replay(PreloadedSegment segment, RecordConsumer consumer) throws Exception {
         ByteBuffer mapped = segment.records();
         if (mapped == null || segment.verification == null) {
-            return;
+            return false;
         }
         long start = System.nanoTime();
         long n = 0;
         long b = 0;
+        long last = -1;
         Status status = Status.UNKNOWN; // stays so only if the consumer throws
         try {
             cursor.reset(mapped, segment.verification);
             while (cursor.next()) {
                 consumer.accept(cursor.lsn(), cursor.type(), cursor.payloadView());
-                lastLsn = cursor.lsn();
+                last = cursor.lsn();
                 n++;
                 b += SegmentLayout.RECORD_HEADER_SIZE + cursor.payloadLength();
             }
@@ -49,8 +54,12 @@ final class ReplayReader {
             cursor.reset(NOTHING, 0);
             records += n;
             bytes += b;
-            updater.onReadSegment(start, status, segment.id, segment.pathString, n, b);
+            if (last >= 0) {
+                lastLsn = last;
+            }
+            updater.onReadSegment(start, status, segment.id, segment.pathString, n, b, last);
         }
+        return true;
     }
 
     long records() {

@@ -18,11 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CLI through {@link CommandLine#execute}, on real directories, with its output captured. */
-class CliTest {
-    record Run(int exit, String out, String err) {
+public class CliTest {
+    public record Run(int exit, String out, String err) {
     }
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = FlashstrikeWal.commandLine();
@@ -41,7 +41,8 @@ class CliTest {
         assertTrue(g.err().contains("100%"), "progress: " + g.err());
 
         Path jfr = tmp.resolve("r.jfr");
-        Run r = run("recover", "--dir", wal.toString(), "--jfr", jfr.toString(), "--dump-interval", "0");
+        Run r = run("recover", "--dir", wal.toString(), "--jfr", jfr.toString(), "--dump-interval", "0",
+                "--metrics-port", "0");
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("[wal_recovery Segment Preloader Metrics] Snapshot:"), r.out());
         assertTrue(r.out().contains(" Preload segment: "), r.out());
@@ -62,7 +63,7 @@ class CliTest {
         try (FileChannel ch = FileChannel.open(middle, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {0x42}), 1000);
         }
-        Run r = run("recover", "--dir", wal.toString(), "--no-jfr", "--dump-interval", "0");
+        Run r = run("recover", "--dir", wal.toString(), "--no-jfr", "--dump-interval", "0", "--metrics-port", "-1");
         assertEquals(3, r.exit(), r.out());
         assertTrue(r.err().contains("recovery stopped: " + middle), r.err());
         assertTrue(r.out().contains("status          : CHECKSUM_MISMATCH"), r.out());
@@ -82,8 +83,22 @@ class CliTest {
     }
 
     @Test
+    void aPortInUseIsAOneLineErrorAndExit1(@TempDir Path tmp) throws Exception {
+        Path wal = tmp.resolve("wal");
+        assertEquals(0, run("generate", "--dir", wal.toString(), "--segments", "1", "--segment-size", "64KiB").exit());
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Run r = run("recover", "--dir", wal.toString(), "--no-jfr", "--metrics-port", String.valueOf(taken.getLocalPort()));
+            assertEquals(1, r.exit(), r.out() + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains("cannot serve /metrics on 127.0.0.1:" + taken.getLocalPort()), r.err());
+            assertTrue(!r.out().contains("Recovery summary"), "nothing ran: " + r.out());
+        }
+    }
+
+    @Test
     void aMissingDirectoryIsAFailureNotCorruption(@TempDir Path tmp) {
-        Run r = run("recover", "--dir", tmp.resolve("nope").toString(), "--no-jfr", "--dump-interval", "0");
+        Run r = run("recover", "--dir", tmp.resolve("nope").toString(), "--no-jfr", "--dump-interval", "0",
+                "--metrics-port", "-1");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("does not exist"), r.err());
     }
@@ -91,10 +106,12 @@ class CliTest {
     @Test
     void demoRunsEndToEndAndSaysWhereTheRecordingIs(@TempDir Path tmp) throws Exception {
         Path jfr = tmp.resolve("demo.jfr");
-        Run d = run("demo", "--segments", "4", "--segment-size", "256KiB", "--jfr", jfr.toString());
+        Run d = run("demo", "--segments", "4", "--segment-size", "256KiB", "--jfr", jfr.toString(), "--metrics-port", "0");
         assertEquals(0, d.exit(), d.out() + d.err());
         assertTrue(d.out().contains("JFR recording: " + jfr.toAbsolutePath()), d.out());
         assertTrue(d.out().contains("end of log      : clean"), d.out());
+        assertTrue(d.out().contains("metrics: http://127.0.0.1:"), d.out());
+        assertTrue(d.out().contains("JFR event stream: ") && d.out().contains("matches the in-memory metrics"), d.out());
         assertTrue(Files.size(jfr) > 0);
     }
 }

@@ -29,7 +29,7 @@ class JvmFlagsTest {
         assertEquals(0, CliTest.run("generate", "--dir", wal.toString(), "--segments", "3", "--segment-size", "64KiB").exit());
         Path jfr = tmp.resolve("flags.jfr");
         ChildJvm.Result r = ChildJvm.run(List.of("-XX:StartFlightRecording:" + settings + ",filename=" + jfr),
-                tmp.resolve("child.log"), "recover", "--dir", wal.toString(), "--no-jfr", "--dump-interval", "0");
+                tmp.resolve("child.log"), "recover", "--dir", wal.toString(), "--no-jfr", "--dump-interval", "0", "--metrics-port", "-1");
         assertEquals(0, r.exit(), r.output());
         List<RecordedEvent> events = RecordingFile.readAllEvents(jfr);
         assertEquals(3, events.stream().filter(e -> e.getEventType().getName().equals(PreloadSegmentEvent.NAME)).count());

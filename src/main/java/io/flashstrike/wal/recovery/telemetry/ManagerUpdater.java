@@ -35,8 +35,8 @@ public final class ManagerUpdater {
     }
 
     /** The run that started at {@code startNs} ended with {@code status}. */
-    public void onRecover(long startNs, Status status, String directory, long records, long bytes,
-                          long lastValidLsn, long droppedBytes, String detail) {
+    public void onRecover(long startNs, Status status, String directory, long segmentsFound, long segmentsReplayed,
+                          long records, long bytes, long lastValidLsn, long droppedBytes, String detail) {
         long durationNs = System.nanoTime() - startNs;
         block.recover().record(durationNs, status);
         RecoveryEvent e = new RecoveryEvent(); // once per run: not a hot path
@@ -45,7 +45,8 @@ public final class ManagerUpdater {
                 TIMING.spanOrBegin(e, startNs, durationNs);
                 if (e.shouldCommit()) {
                     e.directory = directory;
-                    e.segments = block.segmentsReplayed();
+                    e.segmentsFound = segmentsFound;
+                    e.segmentsReplayed = segmentsReplayed;
                     e.records = records;
                     e.bytes = bytes;
                     e.lastValidLsn = lastValidLsn;

@@ -49,8 +49,12 @@ public final class SegmentReaderUpdater {
         return durationNs;
     }
 
-    /** The replay thread delivered {@code records} records ({@code bytes} bytes) of one segment. */
-    public void onReadSegment(long startNs, Status status, long segmentId, String path, long records, long bytes) {
+    /**
+     * The replay thread delivered {@code records} records ({@code bytes} bytes) of one segment, the
+     * last with LSN {@code lastLsn} (-1 when none).
+     */
+    public void onReadSegment(long startNs, Status status, long segmentId, String path, long records, long bytes,
+                              long lastLsn) {
         long durationNs = System.nanoTime() - startNs;
         block.readSegment().record(durationNs, status);
         block.counters.addRelease(SegmentReader.RECORDS, records);
@@ -64,6 +68,7 @@ public final class SegmentReaderUpdater {
                     e.path = path;
                     e.records = records;
                     e.bytes = bytes;
+                    e.lastLsn = lastLsn;
                     e.status = status == null ? Status.UNKNOWN.name() : status.name();
                     e.commit();
                 }

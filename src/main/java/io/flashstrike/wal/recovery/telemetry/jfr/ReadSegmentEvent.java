@@ -32,6 +32,10 @@ public final class ReadSegmentEvent extends Event {
     @DataAmount
     public long bytes;
 
+    @Label("Last LSN")
+    @Description("LSN of the last record delivered from this segment; -1 when none")
+    public long lastLsn;
+
     @Label("Status")
     @Description("Outcome: OK or the failure kind")
     public String status;

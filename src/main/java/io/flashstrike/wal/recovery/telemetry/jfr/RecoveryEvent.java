@@ -20,9 +20,13 @@ public final class RecoveryEvent extends Event {
     @Label("Directory")
     public String directory;
 
-    @Label("Segments")
-    @Description("Segments replayed")
-    public long segments;
+    @Label("Segments Found")
+    @Description("Segment files found in the directory")
+    public long segmentsFound;
+
+    @Label("Segments Replayed")
+    @Description("Segments whose records were delivered in this run")
+    public long segmentsReplayed;
 
     @Label("Records")
     @Description("Records delivered")

@@ -1,0 +1,160 @@
+package io.flashstrike.wal.cli;
+
+import io.flashstrike.wal.recovery.telemetry.EventFolder;
+import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
+import io.flashstrike.wal.recovery.telemetry.stream.Repositories;
+import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
+import jdk.management.jfr.RemoteRecordingStream;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code stream}: the sidecar. Follows a production JVM started only with JFR flags — through its
+ * disk repository or over JMX — folds its {@code flashstrike.wal.*} events and serves them on
+ * /metrics, with periodic dumps, until that JVM exits.
+ */
+@Command(name = "stream", mixinStandardHelpOptions = true,
+        description = {"Follow another JVM's flashstrike.wal events and serve them on /metrics (a sidecar).",
+                "Start the JVM to follow with: -XX:StartFlightRecording:settings=jfc/flashstrike-wal.jfc"
+                        + " -XX:FlightRecorderOptions:repository=/var/tmp/jfr   (for --repository)",
+                "  or with JMX on loopback: -Dcom.sun.management.jmxremote.port=9010"
+                        + " -Dcom.sun.management.jmxremote.host=127.0.0.1 ... (for --jmx)"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the followed JVM ended (or --duration elapsed)", "1:failure (no repository, port in use, JMX refused)",
+                "2:usage error"})
+final class StreamCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static final class Source {
+        @Option(names = "--repository", paramLabel = "DIR",
+                description = "The JFR repository: the directory given to -XX:FlightRecorderOptions:repository=,"
+                        + " or a per-process directory under it.")
+        Path repository;
+
+        @Option(names = "--jmx", paramLabel = "HOST:PORT", description = "A JVM's JMX port (jdk.management.jfr.RemoteRecordingStream).")
+        String jmx;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--pid", description = "With --repository: the JVM to follow (default: the newest live one).")
+    long pid = -1;
+
+    @Option(names = "--dump-interval", paramLabel = "SECONDS",
+            description = "Print the dump of the followed metrics every SECONDS; 0 for none (default: ${DEFAULT-VALUE}).")
+    double dumpInterval = 5;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this long; 0 follows until the JVM ends (default: ${DEFAULT-VALUE}).")
+    double duration = 0;
+
+    @Mixin
+    MetricsOptions serve;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        WalRecoveryMetrics mirror = new WalRecoveryMetrics();
+        JMXConnector jmx = null;
+        WalEventStream stream;
+        Path repository = null;
+        Optional<ProcessHandle> producer = Optional.empty();
+        if (source.repository != null) {
+            repository = Repositories.resolve(source.repository, pid);
+            producer = Repositories.producer(repository);
+            stream = WalEventStream.openRepository(repository, mirror);
+        } else {
+            jmx = JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + source.jmx + "/jmxrmi"));
+            MBeanServerConnection connection = jmx.getMBeanServerConnection();
+            RemoteRecordingStream remote = new RemoteRecordingStream(connection);
+            for (String name : EventFolder.EVENT_NAMES) {
+                remote.enable(name).withThreshold(Duration.ZERO);
+            }
+            stream = WalEventStream.of(remote, "JMX " + source.jmx, mirror);
+        }
+        MetricsHttpServer server = null;
+        try (WalEventStream s = stream) {
+            if (serve.enabled()) {
+                server = MetricsHttpServer.start(serve.bind, serve.port, c -> s.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c));
+                out.println("metrics: " + server.url());
+            }
+            out.println("following " + s.source() + producer.map(p -> " (pid " + p.pid() + ")").orElse(""));
+            out.flush();
+            s.start();
+            follow(s, repository, producer, out);
+            out.println(end(s, repository, producer));
+            mirror.dump("followed", out);
+            var lag = s.lag().snapshot();
+            out.printf(Locale.ROOT, "%d events folded, %d handler errors; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                    s.eventsSeen(), s.handlerErrors(), lag.percentileNanos(50) / 1e6, lag.percentileNanos(99) / 1e6, lag.maxNanos() / 1e6);
+            out.flush();
+            serve.linger(out, server == null ? null : server.url());
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            if (jmx != null) {
+                jmx.close();
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Returns when the stream ends, the producer exits, its repository disappears, or --duration elapses. */
+    private void follow(WalEventStream s, Path repository, Optional<ProcessHandle> producer, PrintWriter out)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long nextDump = start + seconds(dumpInterval);
+        while (!s.awaitTermination(Duration.ofMillis(200))) {
+            long now = System.nanoTime();
+            if (duration > 0 && now - start >= seconds(duration)) {
+                return;
+            }
+            if (producer.isPresent() && !producer.get().isAlive()) {
+                // Give the stream one flush period to deliver the producer's last chunk.
+                s.awaitTermination(Duration.ofSeconds(2));
+                return;
+            }
+            if (repository != null && !Files.isDirectory(repository)) {
+                return;
+            }
+            if (dumpInterval > 0 && now >= nextDump) {
+                nextDump = now + seconds(dumpInterval);
+                s.mirror().dump("followed", out);
+                out.flush();
+            }
+        }
+    }
+
+    private String end(WalEventStream s, Path repository, Optional<ProcessHandle> producer) {
+        if (producer.isPresent() && !producer.get().isAlive()) {
+            return "the followed JVM (pid " + producer.get().pid() + ") exited; final values:";
+        }
+        if (repository != null && !Files.isDirectory(repository)) {
+            return "the repository " + repository + " was deleted; final values:";
+        }
+        return s.isClosed() ? "the event stream ended; final values:" : "--duration elapsed; final values:";
+    }
+
+    private static long seconds(double s) {
+        return (long) (s * 1e9);
+    }
+}

@@ -1,0 +1,206 @@
+package io.flashstrike.wal.recovery.telemetry.stream;
+
+import io.flashstrike.wal.recovery.telemetry.EventFolder;
+import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
+import io.flashstrike.wal.recovery.telemetry.Operation64;
+import io.flashstrike.wal.recovery.telemetry.Status;
+import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import jdk.jfr.Configuration;
+import jdk.jfr.consumer.EventStream;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingStream;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Follows {@code flashstrike.wal.*} events live — this JVM's ({@link #inProcess}), another JVM's
+ * disk repository ({@link #openRepository}) or a remote JVM over JMX ({@link #of}) — and folds
+ * them into a {@link WalRecoveryMetrics} mirror with an {@link EventFolder}.
+ *
+ * <h2>Threading</h2>
+ * The stream runs on its own daemon thread ({@link EventStream#startAsync()}), which is the single
+ * writer of the mirror and of the health metrics; any thread may read them, {@link #collect} them
+ * or {@link #close()} the stream.
+ *
+ * <h2>Survival</h2>
+ * A handler that throws (the folder, or a listener) is counted in {@code handler_errors_total} and
+ * logged (the first ten, then every thousandth); the stream goes on. When the producing JVM exits
+ * or its repository disappears, the stream ends, {@link #awaitTermination} returns, and the mirror
+ * keeps its final values.
+ *
+ * <h2>Lag</h2>
+ * For every event, the wall-clock time from its end to its fold (after which a scrape sees it) is
+ * recorded in {@code lag}: JFR's flush period (1 s by default) dominates it.
+ */
+public final class WalEventStream implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(WalEventStream.class.getName());
+
+    private final EventStream stream;
+    private final String source;
+    private final EventFolder folder;
+    private final Operation64 lag = new Operation64();
+    private final AtomicLong eventsSeen = new AtomicLong();
+    private final AtomicLong handlerErrors = new AtomicLong();
+    private final AtomicLong lastFlushNanos = new AtomicLong(System.nanoTime());
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile Consumer<RecordedEvent> listener = e -> { };
+    private volatile Runnable flushListener = () -> { };
+
+    private WalEventStream(EventStream stream, String source, WalRecoveryMetrics mirror) {
+        this.stream = stream;
+        this.source = source;
+        this.folder = new EventFolder(mirror);
+        stream.setReuse(true);
+        stream.setOrdered(false); // folding is order-free; unordered delivery lowers the lag
+        for (String name : EventFolder.EVENT_NAMES) {
+            stream.onEvent(name, this::handle);
+        }
+        stream.onFlush(this::flushed);
+        stream.onError(t -> LOG.log(Level.WARNING, "flashstrike: event stream from " + source + " failed: " + t, t));
+        stream.onClose(closed::countDown);
+    }
+
+    /** Streams this JVM's events with the given settings (e.g. {@code jfc/flashstrike-wal.jfc}). */
+    public static WalEventStream inProcess(Configuration settings, WalRecoveryMetrics mirror) {
+        return new WalEventStream(new RecordingStream(settings), "this JVM", mirror);
+    }
+
+    /**
+     * Streams the events of the JVM whose disk repository is {@code directory} (the per-process
+     * directory JFR makes; see {@link Repositories#resolve}), from the oldest chunk it still holds.
+     */
+    public static WalEventStream openRepository(Path directory, WalRecoveryMetrics mirror) throws IOException {
+        EventStream es = EventStream.openRepository(directory);
+        es.setStartTime(Instant.EPOCH);
+        return new WalEventStream(es, "repository " + directory, mirror);
+    }
+
+    /** Wraps any event stream, e.g. a {@code jdk.management.jfr.RemoteRecordingStream}. */
+    public static WalEventStream of(EventStream stream, String source, WalRecoveryMetrics mirror) {
+        return new WalEventStream(stream, source, mirror);
+    }
+
+    /** Called after each folded event, on the stream thread; exceptions are counted, not fatal. */
+    public WalEventStream onFolded(Consumer<RecordedEvent> l) {
+        this.listener = l;
+        return this;
+    }
+
+    /** Called after each batch (flush), on the stream thread; exceptions are counted, not fatal. */
+    public WalEventStream onFlush(Runnable r) {
+        this.flushListener = r;
+        return this;
+    }
+
+    public WalEventStream start() {
+        stream.startAsync();
+        return this;
+    }
+
+    /** @return {@code true} when the stream ended within {@code timeout} */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isClosed() {
+        return closed.getCount() == 0;
+    }
+
+    public WalRecoveryMetrics mirror() {
+        return folder.metrics();
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public long eventsSeen() {
+        return eventsSeen.get();
+    }
+
+    public long handlerErrors() {
+        return handlerErrors.get();
+    }
+
+    /** @return time since the last batch was delivered */
+    public Duration lastFlushAge() {
+        return Duration.ofNanos(System.nanoTime() - lastFlushNanos.get());
+    }
+
+    /** @return event end to fold, per event */
+    public Operation64 lag() {
+        return lag;
+    }
+
+    /**
+     * Collects the mirror's families under {@code prefix}, then the stream's health under
+     * {@code subsystem="wal_event_stream"}: {@code prefix_stream_events_total},
+     * {@code prefix_stream_handler_errors_total}, {@code prefix_stream_last_flush_age_seconds},
+     * {@code prefix_stream_lag} (event end to fold).
+     */
+    public void collect(String prefix, MetricsCollector c) {
+        folder.metrics().collect(prefix, c);
+        collectHealth(prefix, c);
+    }
+
+    /** Collects only the stream's health families (see {@link #collect}). */
+    public void collectHealth(String prefix, MetricsCollector c) {
+        c.pushLabel("subsystem", "wal_event_stream");
+        try {
+            c.counter(prefix + "_stream_events_total", "flashstrike.wal events folded from the stream", eventsSeen());
+            c.counter(prefix + "_stream_handler_errors_total", "Stream handlers that threw (the stream went on)", handlerErrors());
+            c.gauge(prefix + "_stream_last_flush_age_seconds", "Seconds since the stream last delivered a batch",
+                    lastFlushAge().toNanos() / 1e9);
+            c.gauge(prefix + "_stream_closed", "1 once the stream has ended (producer gone)", isClosed() ? 1 : 0);
+            lag.collect(prefix + "_stream_lag", c);
+        } finally {
+            c.popLabel();
+        }
+    }
+
+    @Override
+    public void close() {
+        stream.close();
+        closed.countDown();
+    }
+
+    private void handle(RecordedEvent e) {
+        try {
+            if (folder.fold(e)) {
+                eventsSeen.incrementAndGet();
+                Instant end = e.getEndTime();
+                Instant now = Instant.now();
+                lag.record(Duration.between(end, now).toNanos(), Status.OK);
+            }
+            listener.accept(e);
+        } catch (RuntimeException | Error t) {
+            failed("event handler", t);
+        }
+    }
+
+    private void flushed() {
+        lastFlushNanos.set(System.nanoTime());
+        try {
+            flushListener.run();
+        } catch (RuntimeException | Error t) {
+            failed("flush handler", t);
+        }
+    }
+
+    private void failed(String what, Throwable t) {
+        long n = handlerErrors.incrementAndGet();
+        if (n <= 10 || n % 1000 == 0) {
+            LOG.log(Level.WARNING, "flashstrike: " + what + " threw (" + n + " so far), stream from " + source
+                    + " continues: " + t, t);
+        }
+    }
+}
