@@ -77,6 +77,7 @@ final class StreamCommand implements Callable<Integer> {
         WalEventStream stream;
         Path repository = null;
         Optional<ProcessHandle> producer = Optional.empty();
+        java.util.function.BooleanSupplier remoteAlive = () -> true;
         if (source.repository != null) {
             repository = Repositories.resolve(source.repository, pid);
             producer = Repositories.producer(repository);
@@ -84,6 +85,14 @@ final class StreamCommand implements Callable<Integer> {
         } else {
             jmx = JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + source.jmx + "/jmxrmi"));
             MBeanServerConnection connection = jmx.getMBeanServerConnection();
+            remoteAlive = () -> {
+                try {
+                    connection.getMBeanCount();
+                    return true;
+                } catch (java.io.IOException gone) {
+                    return false;
+                }
+            };
             RemoteRecordingStream remote = new RemoteRecordingStream(connection);
             for (String name : EventFolder.EVENT_NAMES) {
                 remote.enable(name).withThreshold(Duration.ZERO);
@@ -99,8 +108,8 @@ final class StreamCommand implements Callable<Integer> {
             out.println("following " + s.source() + producer.map(p -> " (pid " + p.pid() + ")").orElse(""));
             out.flush();
             s.start();
-            follow(s, repository, producer, out);
-            out.println(end(s, repository, producer));
+            boolean remoteGone = follow(s, repository, producer, remoteAlive, out);
+            out.println(remoteGone ? "the followed JVM (" + s.source() + ") is gone; final values:" : end(s, repository, producer));
             mirror.dump("followed", out);
             var lag = s.lag().snapshot();
             out.printf(Locale.ROOT, "%d events folded, %d handler errors; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
@@ -112,29 +121,40 @@ final class StreamCommand implements Callable<Integer> {
                 server.close();
             }
             if (jmx != null) {
-                jmx.close();
+                try {
+                    jmx.close();
+                } catch (java.io.IOException gone) {
+                    // the followed JVM has exited: its end is the normal end of a sidecar
+                }
             }
         }
         return ExitCodes.OK;
     }
 
-    /** Returns when the stream ends, the producer exits, its repository disappears, or --duration elapses. */
-    private void follow(WalEventStream s, Path repository, Optional<ProcessHandle> producer, PrintWriter out)
-            throws InterruptedException {
+    /**
+     * Returns when the stream ends, the producer exits, its repository disappears, or --duration elapses.
+     *
+     * @return {@code true} when a remote producer stopped answering
+     */
+    private boolean follow(WalEventStream s, Path repository, Optional<ProcessHandle> producer,
+                           java.util.function.BooleanSupplier remoteAlive, PrintWriter out) throws InterruptedException {
         long start = System.nanoTime();
         long nextDump = start + seconds(dumpInterval);
         while (!s.awaitTermination(Duration.ofMillis(200))) {
             long now = System.nanoTime();
             if (duration > 0 && now - start >= seconds(duration)) {
-                return;
+                return false;
             }
             if (producer.isPresent() && !producer.get().isAlive()) {
                 // Give the stream one flush period to deliver the producer's last chunk.
                 s.awaitTermination(Duration.ofSeconds(2));
-                return;
+                return false;
             }
             if (repository != null && !Files.isDirectory(repository)) {
-                return;
+                return false;
+            }
+            if (!remoteAlive.getAsBoolean()) {
+                return true;
             }
             if (dumpInterval > 0 && now >= nextDump) {
                 nextDump = now + seconds(dumpInterval);
@@ -142,6 +162,7 @@ final class StreamCommand implements Callable<Integer> {
                 out.flush();
             }
         }
+        return false;
     }
 
     private String end(WalEventStream s, Path repository, Optional<ProcessHandle> producer) {

@@ -169,8 +169,14 @@ public final class WalEventStream implements AutoCloseable {
 
     @Override
     public void close() {
-        stream.close();
-        closed.countDown();
+        try {
+            stream.close();
+        } catch (RuntimeException e) {
+            // A remote stream whose JVM is gone cannot close its remote recording: nothing is lost.
+            LOG.log(Level.FINE, "flashstrike: closing the stream from " + source + ": " + e, e);
+        } finally {
+            closed.countDown();
+        }
     }
 
     private void handle(RecordedEvent e) {
