@@ -55,9 +55,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (segments < 1 || segmentSize > Integer.MAX_VALUE || recordSize > Integer.MAX_VALUE || options.lookahead < 1 || dumpInterval < 0) {
+        options.validate(spec.commandLine());
+        if (segments < 1 || segmentSize > Integer.MAX_VALUE || recordSize > Integer.MAX_VALUE || dumpInterval < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--segments and --lookahead must be at least 1, sizes below 2 GiB");
+                    "--segments must be at least 1, sizes below 2 GiB, --dump-interval not negative");
         }
         Path dir = Files.createTempDirectory("flashstrike-wal-demo-");
         try {
@@ -69,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("demo: " + g.records() + " records written; recovering with JFR on");
             out.flush();
             Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : RecoverCommand.defaultJfrFile("flashstrike-wal-demo"));
-            RecoveryResult r = new RecoveryRun(dir, jfrFile, options.jfc, dumpInterval, options.lookahead, serve, out).run();
+            RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve, out).run();
             if (r.records() != g.records()) {
                 spec.commandLine().getErr().println("flashstrike-wal: demo recovered " + r.records() + " of " + g.records() + " records");
                 return ExitCodes.FAILURE;

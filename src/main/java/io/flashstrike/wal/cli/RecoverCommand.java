@@ -42,14 +42,20 @@ final class RecoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (options.lookahead < 1 || dumpInterval < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--lookahead must be at least 1 and --dump-interval not negative");
+        options.validate(spec.commandLine());
+        if (dumpInterval < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dump-interval must not be negative");
         }
         Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : defaultJfrFile("flashstrike-wal"));
-        RecoveryResult r = new RecoveryRun(dir, jfrFile, options.jfc, dumpInterval, options.lookahead, serve,
+        RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve,
                 spec.commandLine().getOut()).run();
         if (r.error() != null) {
             spec.commandLine().getErr().println("flashstrike-wal: recovery stopped: " + r.error());
+        } else if (r.warning() != null) {
+            spec.commandLine().getErr().println("flashstrike-wal: " + r.warning());
+        }
+        if (r.repair() != null) {
+            spec.commandLine().getErr().println("flashstrike-wal: " + r.repair());
         }
         return r.exitCode();
     }

@@ -35,23 +35,21 @@ final class RecoveryRun {
 
     private final Path dir;
     private final Path jfrFile;
-    private final Path jfc;
+    private final RecoveryOptions options;
     private final double dumpIntervalSeconds;
-    private final int lookahead;
     private final PrintWriter out;
     private final MetricsOptions serve;
     private final WalRecoveryMetrics metrics = new WalRecoveryMetrics();
     /** A digest of every payload, so the replay does real work on every byte it delivers. */
     private long digest;
 
-    RecoveryRun(Path dir, Path jfrFile, Path jfc, double dumpIntervalSeconds, int lookahead, MetricsOptions serve,
+    RecoveryRun(Path dir, Path jfrFile, RecoveryOptions options, double dumpIntervalSeconds, MetricsOptions serve,
                 PrintWriter out) {
+        this.options = options;
         this.serve = serve;
         this.dir = dir;
         this.jfrFile = jfrFile;
-        this.jfc = jfc;
         this.dumpIntervalSeconds = dumpIntervalSeconds;
-        this.lookahead = lookahead;
         this.out = out;
     }
 
@@ -140,7 +138,7 @@ final class RecoveryRun {
         RecoveryResult result;
         try {
             RecordConsumer apply = this::apply;
-            result = new RecoveryManager(metrics, lookahead).recover(dir, apply);
+            result = new RecoveryManager(metrics, options.mode, options.repair, options.lookahead).recover(dir, apply);
         } finally {
             ticker.shutdownNow();
             ticker.awaitTermination(5, TimeUnit.SECONDS);
@@ -165,7 +163,7 @@ final class RecoveryRun {
     }
 
     private Configuration settings() throws IOException, ParseException {
-        return jfc != null ? Configuration.create(jfc) : bundledSettings();
+        return options.jfc != null ? Configuration.create(options.jfc) : bundledSettings();
     }
 
     /** @return the .jfc shipped in the jar */
@@ -228,7 +226,14 @@ final class RecoveryRun {
     private void printSummary(RecoveryResult r) {
         double seconds = r.elapsedNanos() / 1e9;
         out.println("Recovery summary");
-        out.printf(Locale.ROOT, "  status          : %s%n", r.status());
+        out.printf(Locale.ROOT, "  status          : %s (mode %s)%n", r.status(), r.mode().cliName());
+        if (r.reason() != null) {
+            out.printf(Locale.ROOT, "  stopped at      : %s in segment %d, offset %d, LSN %d%n", r.reason(), r.failureSegmentId(),
+                    r.failureOffset(), r.failureLsn());
+        }
+        if (r.repair() != null) {
+            out.printf(Locale.ROOT, "  repair          : %s%n", r.repair());
+        }
         if (r.error() != null) {
             out.printf(Locale.ROOT, "  error           : %s%n", r.error());
         } else {

@@ -27,6 +27,10 @@ final class PreloadedSegment {
     final SegmentVerification verification;
     /** Human-readable failure, or how the segment ended; null when it verified whole. */
     final String detail;
+    /** Why the segment stopped recovery (a {@code Reason} name, MISSING_SEGMENT, IO_ERROR, MAP_FAULT), null if it did not. */
+    final String reason;
+    /** A torn tail the mode accepts as the end of the log: status OK, {@link #detail} says where. */
+    final boolean tolerated;
     /** Non-zero bytes after the valid prefix that replay will not deliver. */
     final long droppedBytes;
     final long fileSize;
@@ -35,7 +39,14 @@ final class PreloadedSegment {
 
     PreloadedSegment(long id, Path path, Status status, SegmentVerification verification, String detail,
                      long droppedBytes, long fileSize, FileChannel channel, MappedByteBuffer buffer) {
+        this(id, path, status, verification, detail, null, false, droppedBytes, fileSize, channel, buffer);
+    }
+
+    PreloadedSegment(long id, Path path, Status status, SegmentVerification verification, String detail, String reason,
+                     boolean tolerated, long droppedBytes, long fileSize, FileChannel channel, MappedByteBuffer buffer) {
         this.id = id;
+        this.reason = reason;
+        this.tolerated = tolerated;
         this.path = path;
         this.pathString = path.toString();
         this.status = status;

@@ -18,11 +18,13 @@ import java.util.List;
  * replay thread), with a {@link SegmentPreloadWorker} preparing segments ahead of it.
  *
  * <h2>Failure semantics</h2>
- * A torn or zero-filled tail in the newest segment is the clean end of the log: reported in
- * {@link RecoveryResult#endOfLog()}, not an error. Anything else — a CRC mismatch, a bad header, a
- * missing or out-of-order segment, a torn record in a sealed segment — stops recovery with an
+ * Set by the {@link RecoveryMode}. In the default, {@link RecoveryMode#TOLERATE_TAIL}, a torn or
+ * zero-filled tail in the newest segment is the clean end of the log: reported in
+ * {@link RecoveryResult#endOfLog()}, not an error. Anything else — a CRC mismatch, a bad header,
+ * a missing or out-of-order segment, a torn record in a sealed segment — stops recovery with an
  * error naming file, segment id, offset and LSN. The records before the fault are all delivered;
- * none after it is. Recovery never modifies a file.
+ * none after it is. Without {@code repair}, recovery never modifies a file; with it, the log is
+ * cut where recovery stopped (see {@link Repairer}), after the worker has unmapped everything.
  *
  * <p>One recovery at a time per manager (its metrics have single writers).
  */
@@ -31,14 +33,35 @@ public final class RecoveryManager {
     public static final int DEFAULT_LOOKAHEAD = 2;
 
     private final WalRecoveryMetrics metrics;
+    private final RecoveryMode mode;
+    private final boolean repair;
     private final int lookahead;
+    private final Repairer repairer;
 
-    public RecoveryManager(WalRecoveryMetrics metrics, int lookahead) {
+    /**
+     * @throws IllegalArgumentException for {@code lookahead < 1}, or {@code repair} in {@link RecoveryMode#STRICT}
+     *                                  (strict tolerates nothing, so there is nothing it could repair)
+     */
+    public RecoveryManager(WalRecoveryMetrics metrics, RecoveryMode mode, boolean repair, int lookahead) {
+        this(metrics, mode, repair, lookahead, Repairer.Steps.NONE);
+    }
+
+    RecoveryManager(WalRecoveryMetrics metrics, RecoveryMode mode, boolean repair, int lookahead, Repairer.Steps steps) {
         if (lookahead < 1) {
             throw new IllegalArgumentException("lookahead must be at least 1: " + lookahead);
         }
+        if (repair && mode == RecoveryMode.STRICT) {
+            throw new IllegalArgumentException("repair needs tolerate-tail or point-in-time: strict tolerates nothing");
+        }
         this.metrics = metrics;
+        this.mode = mode;
+        this.repair = repair;
         this.lookahead = lookahead;
+        this.repairer = new Repairer(steps);
+    }
+
+    public RecoveryManager(WalRecoveryMetrics metrics, int lookahead) {
+        this(metrics, RecoveryMode.TOLERATE_TAIL, false, lookahead);
     }
 
     public RecoveryManager(WalRecoveryMetrics metrics) {
@@ -52,11 +75,10 @@ public final class RecoveryManager {
      * @throws InterruptedException    when interrupted while waiting for the preloader
      */
     public RecoveryResult recover(Path directory, RecordConsumer consumer) throws InterruptedException {
-        long start = System.nanoTime();
+        Run run = new Run(directory, System.nanoTime());
         ManagerUpdater manager = new ManagerUpdater(metrics.manager());
         SegmentReaderUpdater replayUpdater = new SegmentReaderUpdater(metrics.segmentReader());
         ReplayReader reader = new ReplayReader(replayUpdater);
-        Run run = new Run(directory);
         List<Path> files;
         try {
             if (!Files.isDirectory(directory)) {
@@ -65,34 +87,29 @@ public final class RecoveryManager {
             files = SegmentFiles.list(directory);
         } catch (IOException e) {
             // Not corruption: nothing of the log could be examined.
-            run.fail(Status.IO_ERROR, e instanceof NoSuchFileException
+            run.fail(Status.IO_ERROR, "IO_ERROR", e instanceof NoSuchFileException
                     ? "WAL directory " + directory + " does not exist or is not a directory"
                     : "cannot list WAL directory " + directory + ": " + e.getMessage(), null);
-            return finish(run, start, manager, reader);
+            return finish(run, manager, reader);
         }
         run.segmentsFound = files.size();
         manager.onStart(files.size());
         if (files.isEmpty()) {
             run.endOfLog = "empty log: no segment files in " + directory;
-            return finish(run, start, manager, reader);
+            return finish(run, manager, reader);
         }
         SegmentPreloadWorker worker = new SegmentPreloadWorker(files, lookahead,
-                new SegmentPreloaderUpdater(metrics.segmentPreloader())).start();
+                new SegmentPreloaderUpdater(metrics.segmentPreloader()), mode).start();
         try {
             PreloadedSegment s;
-            while (true) {
-                long waitStart = System.nanoTime();
-                s = worker.take();
-                if (s == null) {
-                    break;
-                }
-                run.waitNanos += replayUpdater.onWaitForSegment(waitStart, Status.OK, s.id);
+            while ((s = take(worker, run, replayUpdater)) != null) {
                 boolean read;
                 try {
                     read = reader.replay(s, consumer);
                 } catch (Exception e) {
-                    run.fail(Status.UNKNOWN, "consumer failed after LSN " + reader.lastLsn() + " in " + s.path + ": " + e, s.path);
-                    finish(run, start, manager, reader);
+                    run.fail(Status.UNKNOWN, "CONSUMER", "consumer failed after LSN " + reader.lastLsn() + " in "
+                            + s.path + ": " + e, s);
+                    finish(run, manager, reader);
                     throw new ReplayConsumerException(run.error, e);
                 } finally {
                     worker.finish(s);
@@ -101,34 +118,103 @@ public final class RecoveryManager {
                     run.segmentsReplayed++;
                     manager.onSegmentReplayed(s.validRecords() > 0 ? reader.lastLsn() : -1);
                 }
-                run.droppedBytes += s.droppedBytes;
-                manager.onDropped(s.droppedBytes);
-                if (s.status != Status.OK) {
-                    run.fail(s.status, s.detail, s.path);
+                if (!judge(s, files, run, reader)) {
                     break;
                 }
-                run.endOfLog = s.detail != null ? s.detail
-                        : "clean: last record LSN " + reader.lastLsn() + " in " + s.path.getFileName();
             }
         } finally {
-            worker.close();
+            worker.close(); // every mapping released before a repair touches a file
         }
-        return finish(run, start, manager, reader);
+        manager.onDropped(run.droppedBytes);
+        if (repair && run.stoppedAt != null && run.status.isOk()) {
+            repair(run, files);
+        }
+        return finish(run, manager, reader);
     }
 
-    private static RecoveryResult finish(Run run, long start, ManagerUpdater manager, ReplayReader reader) {
+    private static PreloadedSegment take(SegmentPreloadWorker worker, Run run, SegmentReaderUpdater updater)
+            throws InterruptedException {
+        long waitStart = System.nanoTime();
+        PreloadedSegment s = worker.take();
+        if (s != null) {
+            run.waitNanos += updater.onWaitForSegment(waitStart, Status.OK, s.id);
+        }
+        return s;
+    }
+
+    /**
+     * Applies the mode to a replayed segment.
+     *
+     * @return {@code true} to go on with the next segment
+     */
+    private boolean judge(PreloadedSegment s, List<Path> files, Run run, ReplayReader reader) {
+        if (s.status == Status.OK && !s.tolerated) {
+            run.endOfLog = "clean: last record LSN " + reader.lastLsn() + " in " + s.path.getFileName();
+            return true;
+        }
+        run.droppedBytes += s.droppedBytes + bytesAfter(files, s.id);
+        if (s.tolerated) {
+            run.stop(s, "tolerated", s.detail);
+            run.endOfLog = s.detail;
+            run.warning = "warning: " + s.detail;
+            return false;
+        }
+        boolean ioError = s.status == Status.IO_ERROR;
+        if (!ioError && mode.stopsAtInconsistency()) {
+            run.stop(s, "stopped", "point-in-time: stopped at " + s.detail + "; delivered up to LSN " + reader.lastLsn()
+                    + ", " + run.droppedBytes + " bytes not delivered");
+            run.endOfLog = run.warning = "warning: " + run.stopDescription;
+            return false;
+        }
+        run.fail(s.status, s.reason, s.detail, s);
+        return false;
+    }
+
+    private void repair(Run run, List<Path> files) {
+        PreloadedSegment s = run.stoppedAt;
+        List<Path> later = files.stream().filter(f -> SegmentFiles.parseId(f) > s.id).toList();
+        Path damaged = s.verification == null ? null : s.path;
+        long validEnd = s.verification == null ? 0 : s.verification.validEnd();
+        try {
+            run.repair = repairer.repair(damaged, validEnd, later);
+        } catch (IOException e) {
+            run.fail(Status.IO_ERROR, "IO_ERROR", "repair of " + s.path + " failed: " + e, s);
+        }
+    }
+
+    /** @return bytes of every segment file after {@code id}: a stop drops them whole */
+    private static long bytesAfter(List<Path> files, long id) {
+        long sum = 0;
+        for (Path f : files) {
+            if (SegmentFiles.parseId(f) > id) {
+                try {
+                    sum += Files.size(f);
+                } catch (IOException ignored) {
+                    // a file that vanished holds nothing we could deliver either
+                }
+            }
+        }
+        return sum;
+    }
+
+    private RecoveryResult finish(Run run, ManagerUpdater manager, ReplayReader reader) {
         String detail = run.error != null ? run.error : run.endOfLog;
-        manager.onRecover(start, run.status, run.directory.toString(), run.segmentsFound, run.segmentsReplayed,
-                reader.records(), reader.bytes(),
-                reader.lastLsn(), run.droppedBytes, detail);
-        return new RecoveryResult(run.status, run.directory, run.segmentsFound, run.segmentsReplayed, reader.records(),
-                reader.bytes(), reader.lastLsn(), run.droppedBytes, System.nanoTime() - start, run.waitNanos,
-                run.error == null ? run.endOfLog : null, run.error, run.failedSegment);
+        if (run.repair != null) {
+            detail = detail + "; " + run.repair;
+        }
+        manager.onRecover(run.start, run.status, run.directory.toString(), run.segmentsFound, run.segmentsReplayed,
+                reader.records(), reader.bytes(), reader.lastLsn(), run.droppedBytes, detail, mode.cliName(),
+                run.reason, run.action, run.failureSegmentId, run.failureOffset, run.failureLsn, run.repair != null);
+        return new RecoveryResult(run.status, mode, run.directory, run.segmentsFound, run.segmentsReplayed,
+                reader.records(), reader.bytes(), reader.lastLsn(), run.droppedBytes, System.nanoTime() - run.start,
+                run.waitNanos, run.error == null ? run.endOfLog : null, run.error, run.failedSegment, run.reason,
+                run.failureSegmentId, run.failureOffset, run.failureLsn, run.warning, run.repair);
     }
 
     /** The mutable state of one run, on the replay thread. */
     private static final class Run {
         final Path directory;
+        final long start;
         Status status = Status.OK;
         long segmentsFound;
         long segmentsReplayed;
@@ -136,16 +222,46 @@ public final class RecoveryManager {
         long waitNanos;
         String endOfLog;
         String error;
+        String warning;
+        String repair;
         Path failedSegment;
+        String reason;
+        String action;
+        String stopDescription;
+        PreloadedSegment stoppedAt;
+        long failureSegmentId = -1;
+        long failureOffset = -1;
+        long failureLsn = -1;
 
-        Run(Path directory) {
+        Run(Path directory, long start) {
             this.directory = directory;
+            this.start = start;
         }
 
-        void fail(Status s, String message, Path segment) {
+        void fail(Status s, String why, String message, PreloadedSegment segment) {
             status = s;
             error = message;
-            failedSegment = segment;
+            action = "failed";
+            locate(why, segment);
+        }
+
+        void stop(PreloadedSegment segment, String how, String description) {
+            action = how;
+            stopDescription = description;
+            stoppedAt = segment;
+            locate(segment.reason, segment);
+        }
+
+        private void locate(String why, PreloadedSegment segment) {
+            reason = why;
+            if (segment != null) {
+                failedSegment = segment.path;
+                failureSegmentId = segment.id;
+                if (segment.verification != null && !segment.verification.isOk()) {
+                    failureOffset = segment.verification.failureOffset();
+                    failureLsn = segment.verification.failureLsn();
+                }
+            }
         }
     }
 }

@@ -44,6 +44,7 @@ public final class SegmentPreloadWorker implements AutoCloseable {
     private final List<Path> segments;
     private final int lookahead;
     private final SegmentPreloaderUpdater updater;
+    private final RecoveryMode mode;
     private final SegmentVerifier verifier = new SegmentVerifier();
     private final BlockingQueue<PreloadedSegment> ready = new LinkedBlockingQueue<>();
     private final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
@@ -54,6 +55,15 @@ public final class SegmentPreloadWorker implements AutoCloseable {
      * @param lookahead segments to keep preloaded ahead of replay, at least 1
      */
     public SegmentPreloadWorker(List<Path> segments, int lookahead, SegmentPreloaderUpdater updater) {
+        this(segments, lookahead, updater, RecoveryMode.TOLERATE_TAIL);
+    }
+
+    /**
+     * @param mode decides only whether a torn tail of the newest segment is a normal end (preload
+     *             status OK) or a failure (status TRUNCATED); every other finding is reported as is
+     */
+    public SegmentPreloadWorker(List<Path> segments, int lookahead, SegmentPreloaderUpdater updater, RecoveryMode mode) {
+        this.mode = mode;
         if (lookahead < 1) {
             throw new IllegalArgumentException("lookahead must be at least 1: " + lookahead);
         }
@@ -155,7 +165,7 @@ public final class SegmentPreloadWorker implements AutoCloseable {
             // Never leave replay waiting: report the crash as the next segment's failure.
             ready.add(new PreloadedSegment(next < segments.size() ? SegmentFiles.parseId(segments.get(next)) : -1,
                     next < segments.size() ? segments.get(next) : Path.of("?"), Status.IO_ERROR, null,
-                    "preloader worker failed: " + e, 0, 0, null, null));
+                    "preloader worker failed: " + e, "IO_ERROR", false, 0, 0, null, null));
             ready.add(END);
         } finally {
             drainOnExit();
@@ -169,7 +179,8 @@ public final class SegmentPreloadWorker implements AutoCloseable {
         PreloadedSegment s;
         if (fileId != expectedId) {
             s = new PreloadedSegment(expectedId, file.resolveSibling(SegmentFiles.fileName(expectedId)), Status.NOT_FOUND,
-                    null, "segment " + expectedId + " is missing: the next file is " + file.getFileName(), 0, 0, null, null);
+                    null, "segment " + expectedId + " is missing: the next file is " + file.getFileName()
+                    + " (after LSN " + previous.lastLsn() + ")", "MISSING_SEGMENT", false, 0, 0, null, null);
         } else {
             s = openAndVerify(file, fileId, previous, index == segments.size() - 1);
         }
@@ -185,33 +196,36 @@ public final class SegmentPreloadWorker implements AutoCloseable {
             if (size > Integer.MAX_VALUE) {
                 channel.close();
                 return new PreloadedSegment(id, file, Status.BAD_HEADER, null,
-                        file + ": " + size + " bytes, larger than any segment (2 GiB)", 0, size, null, null);
+                        file + ": " + size + " bytes, larger than any segment (2 GiB)", "BAD_SEGMENT_SIZE", false, 0, size, null, null);
             }
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
             SegmentVerification v = previous == null
                     ? verifier.verifyUnanchored(buffer, id)
                     : verifier.verify(buffer, id, previous.nextLsn(), previous.lastCrc());
             long dropped = v.isOk() ? 0 : TornTail.zeroTailOffset(buffer, v.validEnd()) - v.validEnd();
-            Status status = v.status();
-            String detail = null;
-            if (!v.isOk() && v.tornTail() && newest) {
-                status = Status.OK;
-                detail = "end of log: torn tail in the newest segment after LSN " + v.lastLsn() + " (" + v.detail() + ")";
-            } else if (!v.isOk()) {
-                detail = file + ": " + v.detail();
+            if (v.isOk()) {
+                return new PreloadedSegment(id, file, Status.OK, v, null, null, false, 0, size, channel, buffer);
             }
-            return new PreloadedSegment(id, file, status, v, detail, dropped, size, channel, buffer);
+            if (mode.toleratesTornTail(v, newest)) {
+                return new PreloadedSegment(id, file, Status.OK, v, "end of log: torn tail in the newest segment after LSN "
+                        + v.lastLsn() + ", " + dropped + " bytes dropped (" + file + ": " + v.detail() + ")",
+                        v.reason().name(), true, dropped, size, channel, buffer);
+            }
+            return new PreloadedSegment(id, file, v.status(), v, file + ": " + v.detail(), v.reason().name(), false,
+                    dropped, size, channel, buffer);
         } catch (NoSuchFileException e) {
             closeQuietly(channel);
-            return new PreloadedSegment(id, file, Status.NOT_FOUND, null, file + ": no such file", 0, 0, null, null);
+            return new PreloadedSegment(id, file, Status.NOT_FOUND, null, file + ": no such file", "MISSING_SEGMENT", false,
+                    0, 0, null, null);
         } catch (IOException e) {
             closeQuietly(channel);
-            return new PreloadedSegment(id, file, Status.IO_ERROR, null, file + ": " + e, 0, 0, null, null);
+            return new PreloadedSegment(id, file, Status.IO_ERROR, null, file + ": " + e, "IO_ERROR", false, 0, 0, null, null);
         } catch (InternalError e) {
             // The JVM's error for a fault on mapped memory, e.g. the file truncated under the mapping.
             closeQuietly(channel);
             return new PreloadedSegment(id, file, Status.IO_ERROR, null,
-                    file + ": mapped memory fault (file truncated while mapped?): " + e.getMessage(), 0, 0, null, null);
+                    file + ": mapped memory fault (file truncated while mapped?): " + e.getMessage(), "MAP_FAULT", false,
+                    0, 0, null, null);
         }
     }
 

@@ -66,6 +66,11 @@ public final class EventFolder {
                 m.recover().record(d, status(e));
                 m.counters.setRelease(Manager.SEGMENTS_FOUND, e.getLong("segmentsFound"));
                 m.counters.addRelease(Manager.DROPPED_BYTES, e.getLong("droppedBytes"));
+                String reason = e.hasField("reason") ? e.getString("reason") : null;
+                if (reason != null && !reason.isEmpty()) {
+                    String action = e.getString("action");
+                    m.countAnomaly(reason, action == null ? "unknown" : action);
+                }
             }
             default -> {
                 return false;

@@ -2,6 +2,9 @@ package io.flashstrike.wal.recovery.telemetry;
 
 import io.flashstrike.wal.recovery.telemetry.internal.PaddedCounters;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * Telemetry of the recovery manager (the original's {@code recovery::telemetry::Manager}): the
  * {@code recover} operation (one per run), segments found and replayed, the last valid LSN and
@@ -15,6 +18,8 @@ public final class Manager {
 
     private final Operation64 recover = new Operation64();
     final PaddedCounters counters = new PaddedCounters(4);
+    /** Runs stopped or marked by an anomaly, by "reason action"; once per run, so a lock is fine. */
+    private final Map<String, Long> anomalies = new TreeMap<>();
 
     public Manager() {
         counters.setRelease(LAST_VALID_LSN, -1);
@@ -45,6 +50,19 @@ public final class Manager {
         return counters.getAcquire(DROPPED_BYTES);
     }
 
+    /** Counts one anomaly: why ({@code reason}) and what recovery did about it ({@code action}). */
+    synchronized void countAnomaly(String reason, String action) {
+        anomalies.merge(reason + " " + action, 1L, Long::sum);
+    }
+
+    /**
+     * @return runs with an anomaly, keyed {@code "REASON action"} (action: failed, stopped,
+     * tolerated), a copy
+     */
+    public synchronized Map<String, Long> anomalies() {
+        return new TreeMap<>(anomalies);
+    }
+
     /** Prints the block's frame; see {@link SegmentPreloader#dump}. */
     public void dump(String label, Appendable out) {
         DumpFrame.open(label, out)
@@ -52,13 +70,14 @@ public final class Manager {
                 .value(" Segments        : ", segmentsReplayed() + " replayed of " + segmentsFound())
                 .value(" Last valid LSN  : ", lastValidLsn())
                 .value(" Dropped bytes   : ", droppedBytes())
+                .value(" Anomalies       : ", anomalies().isEmpty() ? "none" : anomalies().toString())
                 .close();
     }
 
     /**
      * Collects under {@code subsystem="wal_recovery_manager"}: {@code prefix_recover},
      * {@code prefix_segments_found}, {@code prefix_segments_replayed_total},
-     * {@code prefix_last_valid_lsn}, {@code prefix_dropped_bytes_total}.
+     * {@code prefix_last_valid_lsn}, {@code prefix_dropped_bytes_total}, {@code prefix_anomalies_total{reason,action}}.
      */
     public void collect(String prefix, MetricsCollector collector) {
         collector.pushLabel("subsystem", "wal_recovery_manager");
@@ -68,6 +87,15 @@ public final class Manager {
             collector.counter(prefix + "_segments_replayed_total", "Segments replayed", segmentsReplayed());
             collector.gauge(prefix + "_last_valid_lsn", "LSN of the last record delivered, -1 when none", lastValidLsn());
             collector.counter(prefix + "_dropped_bytes_total", "Bytes after the last valid record not delivered", droppedBytes());
+            for (Map.Entry<String, Long> a : anomalies().entrySet()) {
+                String[] ra = a.getKey().split(" ", 2);
+                collector.pushLabel("reason", ra[0]);
+                collector.pushLabel("action", ra[1]);
+                collector.counter(prefix + "_anomalies_total", "Recovery runs that met an anomaly, by reason and what was done",
+                        a.getValue());
+                collector.popLabel();
+                collector.popLabel();
+            }
         } finally {
             collector.popLabel();
         }

@@ -34,11 +34,21 @@ public final class ManagerUpdater {
         block.counters.addRelease(Manager.DROPPED_BYTES, bytes);
     }
 
-    /** The run that started at {@code startNs} ended with {@code status}. */
+    /**
+     * The run that started at {@code startNs} ended with {@code status}.
+     *
+     * @param reason why it stopped (null when the log ended cleanly)
+     * @param action failed, stopped or tolerated (null with no reason)
+     */
     public void onRecover(long startNs, Status status, String directory, long segmentsFound, long segmentsReplayed,
-                          long records, long bytes, long lastValidLsn, long droppedBytes, String detail) {
+                          long records, long bytes, long lastValidLsn, long droppedBytes, String detail, String mode,
+                          String reason, String action, long failureSegmentId, long failureOffset, long failureLsn,
+                          boolean repaired) {
         long durationNs = System.nanoTime() - startNs;
         block.recover().record(durationNs, status);
+        if (reason != null) {
+            block.countAnomaly(reason, action);
+        }
         RecoveryEvent e = new RecoveryEvent(); // once per run: not a hot path
         if (e.isEnabled()) {
             try {
@@ -53,6 +63,13 @@ public final class ManagerUpdater {
                     e.droppedBytes = droppedBytes;
                     e.status = status == null ? Status.UNKNOWN.name() : status.name();
                     e.detail = detail;
+                    e.mode = mode;
+                    e.reason = reason;
+                    e.action = action;
+                    e.failureSegmentId = failureSegmentId;
+                    e.failureOffset = failureOffset;
+                    e.failureLsn = failureLsn;
+                    e.repaired = repaired;
                     e.commit();
                 }
             } catch (RuntimeException ignored) {

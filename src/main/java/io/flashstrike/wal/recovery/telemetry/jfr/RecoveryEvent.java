@@ -53,4 +53,32 @@ public final class RecoveryEvent extends Event {
     @Label("Detail")
     @Description("The error (file, segment id, offset, LSN) or how the log ended")
     public String detail;
+
+    @Label("Mode")
+    @Description("Recovery mode: strict, tolerate-tail or point-in-time")
+    public String mode;
+
+    @Label("Reason")
+    @Description("Why recovery stopped: a segment anomaly, MISSING_SEGMENT, IO_ERROR, MAP_FAULT or CONSUMER; empty when the log ended cleanly")
+    public String reason;
+
+    @Label("Action")
+    @Description("What recovery did about the anomaly: failed, stopped or tolerated")
+    public String action;
+
+    @Label("Failure Segment Id")
+    @Description("Segment where recovery stopped; -1 when it did not")
+    public long failureSegmentId;
+
+    @Label("Failure Offset")
+    @Description("Byte offset in that segment; -1 when not known")
+    public long failureOffset;
+
+    @Label("Failure LSN")
+    @Description("LSN expected at the failure (last valid + 1); -1 when not known")
+    public long failureLsn;
+
+    @Label("Repaired")
+    @Description("Whether --repair changed files")
+    public boolean repaired;
 }
