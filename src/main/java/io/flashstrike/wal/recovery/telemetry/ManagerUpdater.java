@@ -61,7 +61,7 @@ public final class ManagerUpdater {
                     e.bytes = bytes;
                     e.lastValidLsn = lastValidLsn;
                     e.droppedBytes = droppedBytes;
-                    e.status = status == null ? Status.UNKNOWN.name() : status.name();
+                    e.status = Status.nameOf(status);
                     e.detail = detail;
                     e.mode = mode;
                     e.reason = reason;

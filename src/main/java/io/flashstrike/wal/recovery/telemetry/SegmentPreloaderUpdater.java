@@ -104,7 +104,7 @@ public final class SegmentPreloaderUpdater {
                 e.path = path;
                 e.bytes = bytes;
                 e.records = records;
-                e.status = statusName(status);
+                e.status = Status.nameOf(status);
                 e.detail = detail;
                 e.commit();
             }
@@ -121,17 +121,13 @@ public final class SegmentPreloaderUpdater {
                 e.segmentId = segmentId;
                 e.path = path;
                 e.bytes = bytes;
-                e.status = statusName(status);
+                e.status = Status.nameOf(status);
                 e.detail = detail;
                 e.commit();
             }
         } catch (RuntimeException ex) {
             jfrErrors++;
         }
-    }
-
-    private static String statusName(Status status) {
-        return status == null ? Status.UNKNOWN.name() : status.name();
     }
 
     private static void emitStatistics(SegmentPreloader block) {

@@ -69,7 +69,7 @@ public final class SegmentReaderUpdater {
                     e.records = records;
                     e.bytes = bytes;
                     e.lastLsn = lastLsn;
-                    e.status = status == null ? Status.UNKNOWN.name() : status.name();
+                    e.status = Status.nameOf(status);
                     e.commit();
                 }
             } catch (RuntimeException ignored) {

@@ -34,6 +34,11 @@ public enum Status {
         return this == OK;
     }
 
+    /** @return the name of {@code status}, {@code UNKNOWN} for null: what events and labels carry */
+    public static String nameOf(Status status) {
+        return status == null ? UNKNOWN.name() : status.name();
+    }
+
     /** Number of constants, for fixed-size per-status arrays. */
     public static int count() {
         return VALUES.length;
