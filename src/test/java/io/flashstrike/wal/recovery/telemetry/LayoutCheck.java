@@ -6,7 +6,6 @@ import org.openjdk.jol.info.FieldLayout;
 import org.openjdk.jol.info.GraphLayout;
 import org.openjdk.jol.vm.VM;
 
-import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,27 +23,34 @@ public final class LayoutCheck {
 
     /** @return a description of every rule broken; empty when the layout is sound */
     static List<String> violations() {
+        List<String> v = new ArrayList<>(classViolations(Operation64.class));
+        long minHot = hotOffset(Operation64.class);
+        long maxHotEnd = hotEnd(Operation64.class);
+        arrayAndGraphViolations(v, minHot, maxHotEnd);
+        return v;
+    }
+
+    /**
+     * The class rules, for any type padded the JCTools way ({@code *Pad0 -> *Fields -> *Pad1 -> type}):
+     * hot fields (those of the {@code *Fields} layer) at least {@link Padding#PAD_BYTES} from the
+     * header and from the object's end, within one line; pad layers hold only pads; any other field final.
+     */
+    static List<String> classViolations(Class<?> type) {
         List<String> v = new ArrayList<>();
-        ClassLayout layout = ClassLayout.parseClass(Operation64.class);
+        ClassLayout layout = ClassLayout.parseClass(type);
         long minHot = Long.MAX_VALUE;
         long maxHotEnd = 0;
         for (FieldLayout f : layout.fields()) {
             String host = simpleName(f.hostClass());
-            switch (host) {
-                case "Operation64Fields" -> {
-                    minHot = Math.min(minHot, f.offset());
-                    maxHotEnd = Math.max(maxHotEnd, f.offset() + f.size());
+            if (host.endsWith("Fields")) {
+                minHot = Math.min(minHot, f.offset());
+                maxHotEnd = Math.max(maxHotEnd, f.offset() + f.size());
+            } else if (host.matches(".*Pad\\d")) {
+                if (!f.name().matches("[pq]\\d\\d")) {
+                    v.add("field " + f.name() + " was added to pad layer " + host);
                 }
-                case "Operation64Pad0", "Operation64Pad1" -> {
-                    if (!f.name().matches("[pq]\\d\\d")) {
-                        v.add("field " + f.name() + " was added to pad layer " + host);
-                    }
-                }
-                default -> {
-                    if (!isFinal(f)) {
-                        v.add("mutable field " + host + "." + f.name() + " outside the hot layer: writes to it would share lines");
-                    }
-                }
+            } else if (!isFinal(type, host, f.name())) {
+                v.add("mutable field " + host + "." + f.name() + " outside the hot layer: writes to it would share lines");
             }
         }
         int header = layout.headerSize();
@@ -57,6 +63,20 @@ public final class LayoutCheck {
         if (maxHotEnd - minHot > CACHE_LINE) {
             v.add("hot fields span " + (maxHotEnd - minHot) + " bytes, more than one line");
         }
+        return v;
+    }
+
+    private static long hotOffset(Class<?> type) {
+        return ClassLayout.parseClass(type).fields().stream().filter(f -> simpleName(f.hostClass()).endsWith("Fields"))
+                .mapToLong(FieldLayout::offset).min().orElseThrow();
+    }
+
+    private static long hotEnd(Class<?> type) {
+        return ClassLayout.parseClass(type).fields().stream().filter(f -> simpleName(f.hostClass()).endsWith("Fields"))
+                .mapToLong(f -> f.offset() + f.size()).max().orElseThrow();
+    }
+
+    private static void arrayAndGraphViolations(List<String> v, long minHot, long maxHotEnd) {
 
         // The cells array: its written region must keep PAD_BYTES from its header and its end.
         long base = VM.current().arrayBaseOffset("long");
@@ -86,20 +106,23 @@ public final class LayoutCheck {
                 }
             }
         }
-        return v;
     }
 
-    private static boolean isFinal(FieldLayout f) {
-        try {
-            Field field = Class.forName(f.hostClass()).getDeclaredField(f.name());
-            return Modifier.isFinal(field.getModifiers());
-        } catch (ReflectiveOperationException e) {
-            return false;
+    private static boolean isFinal(Class<?> type, String host, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getSimpleName().equals(host)) {
+                try {
+                    return Modifier.isFinal(c.getDeclaredField(name).getModifiers());
+                } catch (NoSuchFieldException e) {
+                    return false;
+                }
+            }
         }
+        return false;
     }
 
     private static String simpleName(String className) {
-        return className.substring(className.lastIndexOf('.') + 1);
+        return className.substring(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
     }
 
     /** Prints the layout and exits 1 when a rule is broken. */

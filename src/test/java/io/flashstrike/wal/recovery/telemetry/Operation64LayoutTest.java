@@ -26,6 +26,15 @@ class Operation64LayoutTest {
         assertEquals(List.of(), LayoutCheck.violations());
     }
 
+    @Test
+    void theCheckRejectsBrokenLayouts() {
+        assertEquals(List.of(), LayoutCheck.classViolations(BrokenLayouts.Sound.class));
+        List<String> thin = LayoutCheck.classViolations(BrokenLayouts.ThinHead.class);
+        assertTrue(thin.stream().anyMatch(s -> s.startsWith("hot fields start")), thin.toString());
+        List<String> tail = LayoutCheck.classViolations(BrokenLayouts.MutableTail.class);
+        assertTrue(tail.stream().anyMatch(s -> s.contains("mutable field") && s.contains("lastSeen")), tail.toString());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"-XX:+UseCompressedOops", "-XX:-UseCompressedOops", "-XX:-UseCompressedClassPointers"})
     void layoutHoldsWithOtherObjectLayouts(String flag) throws Exception {
