@@ -40,15 +40,23 @@ final class KnownRecording implements AutoCloseable {
     private final Map<String, Map<String, Long>> failures = new HashMap<>();
     private final Map<String, Long> bytes = new HashMap<>();
 
-    private KnownRecording(Path file) throws Exception {
+    private KnownRecording(Path file, Map<String, String> settings) throws Exception {
         this.file = file;
-        this.recording = new Recording(Configuration.create(JFC));
+        this.recording = new Recording(settings);
         recording.setToDisk(true);
         recording.start();
     }
 
+    /** Starts recording with the shipped .jfc alone. */
     static KnownRecording start(Path file) throws Exception {
-        return new KnownRecording(file);
+        return new KnownRecording(file, Configuration.create(JFC).getSettings());
+    }
+
+    /** Starts recording with the JDK's {@code default} profile and the shipped .jfc, as the README's JVM flags do. */
+    static KnownRecording startWithJdkDefault(Path file) throws Exception {
+        Map<String, String> settings = new HashMap<>(Configuration.getConfiguration("default").getSettings());
+        settings.putAll(Configuration.create(JFC).getSettings());
+        return new KnownRecording(file, settings);
     }
 
     static String path(long segment) {
