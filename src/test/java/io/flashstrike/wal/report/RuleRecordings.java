@@ -21,6 +21,35 @@ public final class RuleRecordings {
         return KnownRecording.mixed(file).file();
     }
 
+    /** {@link KnownRecording#stalled} recorded with the JDK's default profile too, so the JDK rules have events. */
+    public static Path stalledWithJdkDefault(Path file) throws Exception {
+        try (KnownRecording r = KnownRecording.startWithJdkDefault(file)) {
+            for (int i = 0; i < 8; i++) {
+                r.preload(i, Status.OK, 1_000_000, 1 << 20);
+                r.waitFor(i, 3_000_000);
+                r.read(i, 1_000_000, 1 << 20);
+                r.finish(i, Status.OK, 50_000, 1 << 20);
+            }
+            // Something for the JDK rules to look at: allocation, a GC, an exception.
+            byte[][] garbage = new byte[64][];
+            for (int i = 0; i < 2_000; i++) {
+                garbage[i % 64] = new byte[64 * 1024];
+            }
+            System.gc();
+            try {
+                throw new IllegalStateException("for the exception rule " + garbage.length);
+            } catch (IllegalStateException expected) {
+                // recorded as jdk.JavaErrorThrow / ExceptionStatistics
+            }
+        }
+        return file;
+    }
+
+    /** The events of a recording that holds none of ours. */
+    public static Path withoutWalEvents(Path file) throws Exception {
+        return NoWalEvents.record(file);
+    }
+
     /** A healthy recovery but for one 30 ms finish (segment 5). */
     public static Path slowFinish(Path file) throws Exception {
         try (KnownRecording r = KnownRecording.start(file)) {
