@@ -134,7 +134,8 @@ final class HtmlFormat {
     }
 
     private void slowest(StringBuilder sb) {
-        if (report.slowestCount() == 0) {
+        if (report.slowestCount() == 0
+                || report.byType().values().stream().noneMatch(s -> s.hasDuration() && RecordingReport.aboutSegments(s))) {
             return;
         }
         long origin = report.firstStartEpochNanos();

@@ -1,5 +1,7 @@
 package io.flashstrike.wal.report;
 
+import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Name;
 import jdk.jfr.Recording;
 
@@ -18,6 +20,13 @@ final class NoWalEvents {
     static Path record(Path file) throws Exception {
         try (Recording r = new Recording()) {
             r.enable(Other.class);
+            // Our events are enabled by default (their annotations), and the periodic statistics
+            // event fires in any recording once an updater exists in this JVM: switch them off.
+            for (EventType t : FlightRecorder.getFlightRecorder().getEventTypes()) {
+                if (t.getName().startsWith(RecordingReport.EVENT_PREFIX)) {
+                    r.disable(t.getName());
+                }
+            }
             r.enable("jdk.JavaMonitorWait").withThreshold(java.time.Duration.ZERO);
             r.setToDisk(true);
             r.start();
