@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ public final class RecordingReport {
         }
         Map<String, EventStats> byType = new LinkedHashMap<>();
         List<String> ids = new ArrayList<>(labels.keySet());
-        ids.sort((a, b) -> Integer.compare(rank(a), rank(b)) != 0 ? Integer.compare(rank(a), rank(b)) : a.compareTo(b));
+        ids.sort(Comparator.comparingInt(RecordingReport::rank).thenComparing(Comparator.naturalOrder()));
         for (String id : ids) {
             byType.put(id, EventStats.of(id, labels.get(id), items));
         }

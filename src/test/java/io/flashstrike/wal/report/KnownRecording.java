@@ -97,7 +97,7 @@ final class KnownRecording implements AutoCloseable {
 
     /** Stops the recording and writes it to the file. */
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         recording.stop();
         recording.dump(file);
         recording.close();
