@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code flashstrike-wal} command. */
 @Command(name = "flashstrike-wal", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
         description = "Generate, recover and inspect Flashstrike WAL directories, with JFR telemetry.",
-        subcommands = {GenerateCommand.class, RecoverCommand.class, DemoCommand.class, StreamCommand.class, BenchRecoveryCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {GenerateCommand.class, RecoverCommand.class, DemoCommand.class, StreamCommand.class,
+                ReportCommand.class, BenchRecoveryCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (I/O error, port in use, ...)", "2:usage error", "3:corruption found in the WAL"})
 public final class FlashstrikeWal implements Runnable {

@@ -1,209 +1,206 @@
 package io.flashstrike.wal.report;
 
-import org.openjdk.jmc.common.item.IAccessorKey;
-import org.openjdk.jmc.common.item.IItem;
+import io.flashstrike.wal.report.rule.ReplayWait;
+import io.flashstrike.wal.report.rule.WalEventTypes;
 import org.openjdk.jmc.common.item.IItemCollection;
 import org.openjdk.jmc.common.item.IItemIterable;
-import org.openjdk.jmc.common.item.IMemberAccessor;
-import org.openjdk.jmc.common.item.IType;
-import org.openjdk.jmc.common.unit.IQuantity;
-import org.openjdk.jmc.common.unit.UnitLookup;
-import org.openjdk.jmc.flightrecorder.CouldNotLoadRecordingException;
-import org.openjdk.jmc.flightrecorder.JfrAttributes;
-import org.openjdk.jmc.flightrecorder.JfrLoaderToolkit;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Figures of the {@code flashstrike.wal.*} events of a recording, read with the JDK Mission
- * Control core parser: per event type the count, failures by status, and the duration
- * distribution (exact percentiles: a report can afford to sort).
+ * The figures of the {@code flashstrike.wal.*} events of a recording, read with the JDK Mission
+ * Control core parser ({@code JfrLoaderToolkit}), and the automated-analysis results on it.
+ * The outputs are in {@link TextFormat}, {@link JsonFormat}, {@link CsvFormat} and
+ * {@link HtmlFormat}.
  */
 public final class RecordingReport {
     /** Prefix of our event type ids. */
-    public static final String EVENT_PREFIX = "flashstrike.wal.";
+    public static final String EVENT_PREFIX = WalEventTypes.PREFIX;
+    /** The order in which the pipeline's event types are shown; other types of ours follow by name. */
+    private static final List<String> ORDER = List.of(WalEventTypes.RECOVERY, WalEventTypes.PRELOAD_SEGMENT,
+            WalEventTypes.WAIT_FOR_SEGMENT, WalEventTypes.READ_SEGMENT, WalEventTypes.FINISH_SEGMENT,
+            WalEventTypes.PRELOADER_STATISTICS);
+
+    /**
+     * What to put in the report.
+     *
+     * @param slowest how many of the longest operations to list per event type
+     * @param rules   which automated-analysis rules to run
+     */
+    public record Options(int slowest, Rules rules) {
+        /** The report printed after {@code recover} and {@code demo}: our rule only, 3 slowest. */
+        public static final Options DEFAULT = new Options(3, Rules.WAL);
+    }
+
+    /** Which rules to run: all (ours and the JDK's), ours only, none. */
+    public enum Rules { ALL, WAL, NONE }
 
     private final Path file;
     private final Map<String, EventStats> byType;
+    private final ReplayWait replayWait;
+    private final RuleRunner.Outcomes rules;
+    private final int slowest;
+    private final long eventCount;
 
-    private RecordingReport(Path file, Map<String, EventStats> byType) {
+    private RecordingReport(Path file, Map<String, EventStats> byType, ReplayWait replayWait,
+                            RuleRunner.Outcomes rules, int slowest, long eventCount) {
         this.file = file;
         this.byType = byType;
+        this.replayWait = replayWait;
+        this.rules = rules;
+        this.slowest = slowest;
+        this.eventCount = eventCount;
+    }
+
+    /** Loads {@code file} with {@link Options#DEFAULT}. */
+    public static RecordingReport load(Path file) throws IOException {
+        return load(file, Options.DEFAULT);
     }
 
     /**
-     * Loads our events from {@code file}.
+     * Loads our events from {@code file} and runs the rules.
      *
-     * @throws IOException with a one-line message when the file is missing, empty, truncated or not a recording
+     * @throws UnreadableRecordingException with a one-line message when the file is missing, empty,
+     *                                      not JFR, truncated or of a newer format
      */
-    public static RecordingReport load(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no such file");
-        }
-        if (Files.size(file) == 0) {
-            throw new IOException(file + ": empty file, not a JFR recording");
-        }
-        IItemCollection items;
-        try {
-            items = JfrLoaderToolkit.loadEvents(file.toFile());
-        } catch (CouldNotLoadRecordingException | RuntimeException e) {
-            throw new IOException(file + ": not a readable JFR recording (" + e.getMessage() + ")");
-        }
-        Map<String, EventStats> byType = new TreeMap<>();
-        for (IItemIterable iterable : items) {
-            IType<IItem> type = iterable.getType();
-            if (!type.getIdentifier().startsWith(EVENT_PREFIX)) {
-                continue;
-            }
-            EventStats stats = byType.computeIfAbsent(type.getIdentifier(), EventStats::new);
-            IMemberAccessor<IQuantity, IItem> duration = JfrAttributes.DURATION.getAccessor(type);
-            IMemberAccessor<?, IItem> status = accessor(type, "status");
-            IMemberAccessor<?, IItem> bytes = accessor(type, "bytes");
-            for (IItem item : iterable) {
-                long d = duration == null ? 0 : duration.getMember(item).clampedLongValueIn(UnitLookup.NANOSECOND);
-                Object st = status == null ? null : status.getMember(item);
-                Object b = bytes == null ? null : bytes.getMember(item);
-                stats.add(d, st == null ? null : st.toString(),
-                        b instanceof IQuantity q ? q.clampedLongValueIn(UnitLookup.BYTE) : 0);
+    public static RecordingReport load(Path file, Options options) throws IOException {
+        IItemCollection items = RecordingLoader.load(file);
+        Map<String, String> labels = new TreeMap<>();
+        long events = 0;
+        for (IItemIterable it : items) {
+            events += it.getItemCount();
+            String id = it.getType().getIdentifier();
+            if (id.startsWith(EVENT_PREFIX) && it.getItemCount() > 0) {
+                labels.put(id, it.getType().getName());
             }
         }
-        return new RecordingReport(file, byType);
+        Map<String, EventStats> byType = new LinkedHashMap<>();
+        List<String> ids = new ArrayList<>(labels.keySet());
+        ids.sort(Comparator.comparingInt(RecordingReport::rank).thenComparing(Comparator.naturalOrder()));
+        for (String id : ids) {
+            byType.put(id, EventStats.of(id, labels.get(id), items));
+        }
+        return new RecordingReport(file, Collections.unmodifiableMap(byType), ReplayWait.of(items),
+                RuleRunner.run(items, options.rules()), Math.max(0, options.slowest()), events);
     }
 
-    private static IMemberAccessor<?, IItem> accessor(IType<IItem> type, String field) {
-        for (IAccessorKey<?> key : type.getAccessorKeys().keySet()) {
-            if (key.getIdentifier().equals(field)) {
-                return type.getAccessor(key);
-            }
-        }
-        return null;
+    private static int rank(String id) {
+        int i = ORDER.indexOf(id);
+        return i < 0 ? ORDER.size() : i;
     }
 
-    /** @return statistics per event type id, sorted by id */
+    /** @return the type id without the {@code flashstrike.wal.} prefix */
+    public static String shortName(String type) {
+        return type.startsWith(EVENT_PREFIX) ? type.substring(EVENT_PREFIX.length()) : type;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** @return statistics per event type id that has events, pipeline order */
     public Map<String, EventStats> byType() {
         return byType;
     }
 
-    /** Prints the report as a table. */
+    /** @return whether the recording holds any {@code flashstrike.wal.*} event */
+    public boolean hasWalEvents() {
+        return !byType.isEmpty();
+    }
+
+    /** @return events of every type in the recording, ours and the JDK's */
+    public long eventCount() {
+        return eventCount;
+    }
+
+    /** @return how long the replay thread was blocked on the preloader */
+    public ReplayWait replayWait() {
+        return replayWait;
+    }
+
+    /** @return the automated-analysis results worth printing, worst first */
+    public List<RuleOutcome> ruleResults() {
+        return rules.results();
+    }
+
+    /** @return rules that did not apply to this recording (their events are absent) */
+    public int rulesNotApplicable() {
+        return rules.notApplicable();
+    }
+
+    /** @return rules whose evaluation threw */
+    public int rulesFailed() {
+        return rules.failed();
+    }
+
+    /** @return how many slowest operations to list per type */
+    public int slowestCount() {
+        return slowest;
+    }
+
+    /** @return the path of {@code op}, or that of a preload of the same segment when the event has none */
+    public String pathOf(Operation op) {
+        if (op.path() != null || op.segmentId() < 0) {
+            return op.path();
+        }
+        EventStats preloads = byType.get(WalEventTypes.PRELOAD_SEGMENT);
+        if (preloads == null) {
+            return null;
+        }
+        return preloads.operations().stream().filter(p -> p.segmentId() == op.segmentId() && p.path() != null)
+                .map(Operation::path).findFirst().orElse(null);
+    }
+
+    /** @return whether {@code stats}' events are about segments (they carry a segment id or a path) */
+    public static boolean aboutSegments(EventStats stats) {
+        return stats.operations().stream().anyMatch(o -> o.segmentId() >= 0 || o.path() != null);
+    }
+
+    /** @return the earliest start of any of our events, epoch ns; 0 when none */
+    public long firstStartEpochNanos() {
+        return byType.values().stream().flatMap(s -> s.operations().stream())
+                .mapToLong(Operation::startEpochNanos).min().orElse(0);
+    }
+
+    /** Prints the report as text (what {@code recover} and {@code demo} print at the end). */
     public void printText(PrintWriter out) {
-        out.println("Report of " + file + " (JMC core parser)");
-        if (byType.isEmpty()) {
-            out.println("  no flashstrike.wal.* events in this recording (was it recorded with jfc/flashstrike-wal.jfc?)");
-            return;
-        }
-        out.printf(Locale.ROOT, "  %-44s %8s %8s %10s %10s %10s %10s %10s %10s %10s%n", "event (durations in ms)",
-                "count", "failures", "min", "mean", "p50", "p90", "p99", "p99.9", "max");
-        for (EventStats s : byType.values()) {
-            if (s.count() == 0) {
-                continue;
-            }
-            out.printf(Locale.ROOT, "  %-44s %8d %8d %10.3f %10.3f %10.3f %10.3f %10.3f %10.3f %10.3f%n", s.type(),
-                    s.count(), s.failures(), ms(s.percentile(0)), s.meanNanos() / 1e6, ms(s.percentile(50)),
-                    ms(s.percentile(90)), ms(s.percentile(99)), ms(s.percentile(99.9)), ms(s.percentile(100)));
-            if (!s.failuresByStatus().isEmpty()) {
-                out.println("      failures by status: " + s.failuresByStatus());
-            }
-            boolean transfers = s.type().endsWith("PreloadSegment") || s.type().endsWith("ReadSegment");
-            if (transfers && s.bytes() > 0 && s.totalNanos() > 0) {
-                out.printf(Locale.ROOT, "      %d bytes, %.1f MB/s while busy%n", s.bytes(), s.bytes() / 1e6 / (s.totalNanos() / 1e9));
-            }
-        }
-        EventStats waits = byType.get(EVENT_PREFIX + "WaitForSegment");
-        if (waits != null) {
-            out.printf(Locale.ROOT, "  replay blocked waiting on the preloader: %.3f ms over %d hand-overs%n",
-                    waits.totalNanos() / 1e6, waits.count());
-        }
+        new TextFormat(this).print(out);
     }
 
-    private static double ms(long nanos) {
-        return nanos / 1e6;
+    /** The formats of {@link #render}. */
+    public enum Format { TEXT, JSON, CSV }
+
+    /** @return the report in {@code format} */
+    public String render(Format format) {
+        return switch (format) {
+            case TEXT -> {
+                StringWriter w = new StringWriter();
+                printText(new PrintWriter(w));
+                yield w.toString();
+            }
+            case JSON -> new JsonFormat(this).render();
+            case CSV -> new CsvFormat(this).render();
+        };
     }
 
-    /** Figures of one event type. */
-    public static final class EventStats {
-        private final String type;
-        private long[] durations = new long[64];
-        private int count;
-        private long totalNanos;
-        private long bytes;
-        private final Map<String, Long> failuresByStatus = new TreeMap<>();
-        private boolean sorted;
+    /** @return the report as a self-contained HTML page (inline SVG charts, no script, no external resource) */
+    public String renderHtml() {
+        return new HtmlFormat(this).render();
+    }
 
-        EventStats(String type) {
-            this.type = type;
-        }
-
-        void add(long durationNanos, String status, long bytes) {
-            if (count == durations.length) {
-                durations = Arrays.copyOf(durations, count * 2);
-            }
-            durations[count++] = durationNanos;
-            totalNanos += durationNanos;
-            this.bytes += bytes;
-            if (status != null && !status.equals("OK")) {
-                failuresByStatus.merge(status, 1L, Long::sum);
-            }
-            sorted = false;
-        }
-
-        public String type() {
-            return type;
-        }
-
-        public long count() {
-            return count;
-        }
-
-        public long failures() {
-            return failuresByStatus.values().stream().mapToLong(Long::longValue).sum();
-        }
-
-        public Map<String, Long> failuresByStatus() {
-            return failuresByStatus;
-        }
-
-        public long totalNanos() {
-            return totalNanos;
-        }
-
-        public long bytes() {
-            return bytes;
-        }
-
-        public double meanNanos() {
-            return count == 0 ? 0 : (double) totalNanos / count;
-        }
-
-        /** @return the exact duration at {@code percentile} (0..100; nearest rank), 0 when empty */
-        public long percentile(double percentile) {
-            if (count == 0) {
-                return 0;
-            }
-            if (!sorted) {
-                Arrays.sort(durations, 0, count);
-                sorted = true;
-            }
-            int rank = (int) Math.ceil(percentile / 100.0 * count);
-            return durations[Math.max(0, Math.min(count - 1, rank - 1))];
-        }
-
-        /** @return every duration, sorted */
-        public List<Long> durations() {
-            percentile(0);
-            List<Long> l = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                l.add(durations[i]);
-            }
-            return l;
-        }
+    /** The plain statement printed when a recording has none of our events. */
+    String noEventsSentence() {
+        return "no flashstrike.wal.* events in this recording (" + eventCount + " other events): record with "
+                + "jfc/flashstrike-wal.jfc, e.g. -XX:StartFlightRecording:settings=jfc/flashstrike-wal.jfc";
     }
 }
