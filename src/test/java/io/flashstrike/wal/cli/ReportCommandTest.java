@@ -51,6 +51,8 @@ class ReportCommandTest {
                 assertEquals(2, e.getAsJsonObject().getAsJsonArray("slowest").size());
             }
         }
+        // The periodic statistics event's count depends on the recording's length and the live blocks.
+        counts.remove("flashstrike.wal.SegmentPreloaderStatistics");
         assertEquals(Map.of("flashstrike.wal.Recovery", 1L, "flashstrike.wal.PreloadSegment", 24L, "flashstrike.wal.WaitForSegment", 24L,
                 "flashstrike.wal.ReadSegment", 24L, "flashstrike.wal.FinishSegment", 12L), counts);
         assertEquals(0, o.getAsJsonArray("rules").size(), "--rules none");

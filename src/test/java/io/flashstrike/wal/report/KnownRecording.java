@@ -85,13 +85,14 @@ final class KnownRecording implements AutoCloseable {
 
     KnownRecording read(long segment, long nanos, long size) {
         long start = spin(nanos);
-        reader.onReadSegment(start, Status.OK, segment, path(segment), size / 100, size);
+        reader.onReadSegment(start, Status.OK, segment, path(segment), size / 100, size, segment * 1000 + size / 100);
         return note(ReadSegmentEvent.NAME, Status.OK, size);
     }
 
     /** One recovery run that started at {@code start} ({@code System.nanoTime()}) and ends now. */
     KnownRecording recovery(long start, long size) {
-        manager.onRecover(start, Status.OK, "/wal", size / 100, size, size / 100, 0, "clean");
+        manager.onRecover(start, Status.OK, "/wal", 1, 1, size / 100, size, size / 100, 0, "clean",
+                "tolerate-tail", null, null, -1, -1, -1, false);
         return note(RecoveryEvent.NAME, Status.OK, size);
     }
 

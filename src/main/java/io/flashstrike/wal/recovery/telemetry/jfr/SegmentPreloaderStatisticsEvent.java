@@ -2,6 +2,7 @@ package io.flashstrike.wal.recovery.telemetry.jfr;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -16,6 +17,7 @@ import jdk.jfr.Timespan;
 @Description("Cumulative preload and finish counters of one segment preloader telemetry block")
 @StackTrace(false)
 @Period("1 s")
+@Enabled(false) // periodic: only in recordings that ask for it (jfc/flashstrike-wal.jfc does)
 public final class SegmentPreloaderStatisticsEvent extends Event {
     public static final String NAME = "flashstrike.wal.SegmentPreloaderStatistics";
 
