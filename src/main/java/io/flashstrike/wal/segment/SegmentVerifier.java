@@ -173,8 +173,11 @@ public final class SegmentVerifier {
             if (stored != computed) {
                 String crcs = "record CRC is " + hex(stored) + ", computed " + hex(computed) + " chained from " + hex(lastCrc);
                 if (TornTail.isTornRecord(seg, r, (int) length)) {
-                    return fail(Reason.TORN_RECORD, r, crcs + "; its " + length + " bytes run into the zero tail at "
-                            + TornTail.zeroTailOffset(seg, r) + ": an interrupted append");
+                    int z = TornTail.zeroTailOffset(seg, r);
+                    return fail(Reason.TORN_RECORD, r, crcs + (z < r + length
+                            ? "; its " + length + " bytes run into the zero tail at " + z + ": an interrupted append"
+                            : "; the sector at " + TornTail.zeroSectorIn(seg, r, (int) length) + " inside it is zero"
+                            + " and nothing is written after it: an interrupted append persisted out of order"));
                 }
                 if (lsn != expectedLsn) {
                     return fail(Reason.LSN_GAP, r, "record carries LSN " + lsn + " and " + crcs
