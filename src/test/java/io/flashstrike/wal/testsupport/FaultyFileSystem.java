@@ -65,11 +65,6 @@ public final class FaultyFileSystem extends FileSystem {
         MAP_ERROR,
         /** {@code FileChannel.map} maps, then truncates the real file to {@code argument} bytes: touching the pages past it raises SIGBUS. */
         TRUNCATE_AFTER_MAP,
-        /**
-         * Like {@link #TRUNCATE_AFTER_MAP}, but {@code size()} keeps answering the size from before the
-         * truncation: a truncation that lands after any size check, while the pages are touched.
-         */
-        TRUNCATE_UNSEEN,
         /** {@code FileChannel.close} closes the real channel, then throws an {@link IOException}. */
         CLOSE
     }
@@ -89,7 +84,7 @@ public final class FaultyFileSystem extends FileSystem {
         return fail(op, fileName, 0);
     }
 
-    /** Same, with the truncation size of {@link Op#TRUNCATE_AFTER_MAP} / {@link Op#TRUNCATE_UNSEEN}. */
+    /** Same, with the truncation size of {@link Op#TRUNCATE_AFTER_MAP}. */
     public FaultyFileSystem fail(Op op, String fileName, long argument) {
         faults.put(op, new Fault(op, fileName, argument));
         return this;
@@ -332,8 +327,6 @@ public final class FaultyFileSystem extends FileSystem {
     private final class FaultyChannel extends FileChannel {
         private final Path path;
         private final FileChannel channel;
-        /** The size {@link Op#TRUNCATE_UNSEEN} keeps reporting after its truncation; -1 when none. */
-        private volatile long staleSize = -1;
 
         FaultyChannel(Path path, FileChannel channel) {
             this.path = path;
@@ -345,8 +338,7 @@ public final class FaultyFileSystem extends FileSystem {
             if (hit(Op.SIZE, path) != null) {
                 throw injected(Op.SIZE, path);
             }
-            long stale = staleSize;
-            return stale >= 0 ? stale : channel.size();
+            return channel.size();
         }
 
         @Override
@@ -362,14 +354,9 @@ public final class FaultyFileSystem extends FileSystem {
             }
             MappedByteBuffer mapped = channel.map(mode, position, size);
             Fault cut = hit(Op.TRUNCATE_AFTER_MAP, path);
-            Fault unseen = hit(Op.TRUNCATE_UNSEEN, path);
-            if (cut != null || unseen != null) {
-                long before = channel.size();
+            if (cut != null) {
                 try (FileChannel w = real.newFileChannel(unwrap(path), Set.of(StandardOpenOption.WRITE))) {
-                    w.truncate((cut != null ? cut : unseen).argument());
-                }
-                if (unseen != null) {
-                    staleSize = before;
+                    w.truncate(cut.argument());
                 }
             }
             return mapped;
