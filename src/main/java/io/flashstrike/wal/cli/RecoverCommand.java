@@ -14,11 +14,16 @@ import java.util.concurrent.Callable;
 
 /** {@code recover}: replays a WAL directory with JFR on, live dumps, a summary and a report. */
 @Command(name = "recover", mixinStandardHelpOptions = true,
-        description = "Recover a WAL directory: preload + verify + replay every segment, with JFR recording,"
+        description = {"Recover a WAL directory: preload + verify + replay every segment, with JFR recording,"
                 + " periodic metrics dumps, a final summary and a report of the recording.",
+                "What an anomaly does depends on --mode; --repair cuts the log where recovery stopped."
+                        + " Modes, repair and every fault: docs/RECOVERY.md."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok (a torn tail in the newest segment is a clean end of log)", "1:failure (I/O error, ...)",
-                "2:usage error", "3:corruption found: recovery stopped at the fault"})
+        exitCodeList = {"0:ok: replayed to the end of the log, or to the anomaly the mode accepts (a torn tail"
+                + " of the newest segment; in point-in-time, the first inconsistency), then a warning line",
+                "1:failure that is not corruption (I/O error, missing directory, failed repair)",
+                "2:usage error (e.g. --repair with --mode strict)",
+                "3:corruption found: recovery stopped at the fault, named by file, segment, offset and LSN"})
 final class RecoverCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;

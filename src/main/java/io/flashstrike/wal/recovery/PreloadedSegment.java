@@ -33,6 +33,8 @@ final class PreloadedSegment {
     final boolean tolerated;
     /** Non-zero bytes after the valid prefix that replay will not deliver. */
     final long droppedBytes;
+    /** The LSN this segment's first record must carry, -1 when unknown (the first segment of the log). */
+    final long expectedLsn;
     final long fileSize;
     private FileChannel channel;
     private MappedByteBuffer buffer;
@@ -44,7 +46,14 @@ final class PreloadedSegment {
 
     PreloadedSegment(long id, Path path, Status status, SegmentVerification verification, String detail, String reason,
                      boolean tolerated, long droppedBytes, long fileSize, FileChannel channel, MappedByteBuffer buffer) {
+        this(id, path, status, verification, detail, reason, tolerated, droppedBytes, fileSize, channel, buffer, -1);
+    }
+
+    private PreloadedSegment(long id, Path path, Status status, SegmentVerification verification, String detail,
+                             String reason, boolean tolerated, long droppedBytes, long fileSize, FileChannel channel,
+                             MappedByteBuffer buffer, long expectedLsn) {
         this.id = id;
+        this.expectedLsn = expectedLsn;
         this.reason = reason;
         this.tolerated = tolerated;
         this.path = path;
@@ -56,6 +65,19 @@ final class PreloadedSegment {
         this.fileSize = fileSize;
         this.channel = channel;
         this.buffer = buffer;
+    }
+
+    /**
+     * A segment of which nothing could be read (missing, not openable, not mappable): its detail
+     * names file, segment id, offset 0 and the LSN it should have started with, like a verification
+     * failure's, so every error line has the same shape.
+     *
+     * @param expectedLsn the LSN its first record must carry, -1 when unknown
+     */
+    static PreloadedSegment unreadable(long id, Path path, Status status, String reason, long expectedLsn, String what) {
+        String detail = path + ": segment " + id + " (" + path.getFileName() + ") offset 0, LSN "
+                + (expectedLsn >= 0 ? Long.toString(expectedLsn) : "unknown") + ": " + reason + ": " + what;
+        return new PreloadedSegment(id, path, status, null, detail, reason, false, 0, 0, null, null, expectedLsn);
     }
 
     /** @return a read-only view of the whole mapped segment, for the replay thread; null when not mapped */

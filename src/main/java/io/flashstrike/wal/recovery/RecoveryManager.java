@@ -152,7 +152,8 @@ public final class RecoveryManager {
             run.endOfLog = "clean: last record LSN " + reader.lastLsn() + " in " + s.path.getFileName();
             return true;
         }
-        run.droppedBytes += s.droppedBytes + bytesAfter(files, s.id);
+        // A segment nothing of which could be read is dropped whole, like every later one.
+        run.droppedBytes += (s.verification == null ? sizeOf(s.path) : s.droppedBytes) + bytesAfter(files, s.id);
         if (s.tolerated) {
             run.stop(s, "tolerated", s.detail);
             run.endOfLog = s.detail;
@@ -178,7 +179,16 @@ public final class RecoveryManager {
         try {
             run.repair = repairer.repair(damaged, validEnd, later);
         } catch (IOException e) {
-            run.fail(Status.IO_ERROR, "IO_ERROR", "repair of " + s.path + " failed: " + e, s);
+            run.fail(Status.IO_ERROR, "IO_ERROR", "repair of " + s.path + " failed: " + e + "; before the repair: "
+                    + run.stopDescription, s);
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0; // unreadable metadata: nothing we can count
         }
     }
 
@@ -260,6 +270,9 @@ public final class RecoveryManager {
                 if (segment.verification != null && !segment.verification.isOk()) {
                     failureOffset = segment.verification.failureOffset();
                     failureLsn = segment.verification.failureLsn();
+                } else if (segment.verification == null && segment.id >= 0) {
+                    failureOffset = 0; // nothing of it was read
+                    failureLsn = segment.expectedLsn;
                 }
             }
         }

@@ -118,6 +118,9 @@ public final class SegmentPreloadWorker implements AutoCloseable {
                 interrupted = true; // finish closing first: the worker holds mappings
             }
         }
+        // A worker that died handed nothing back after its death: release it here. The join makes
+        // this thread the updater's only writer from now on.
+        drainOnExit();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -129,6 +132,8 @@ public final class SegmentPreloadWorker implements AutoCloseable {
         boolean stopped = false;
         boolean endSent = false;
         SegmentVerification previous = null;
+        long preloadStart = -1; // while a preload runs: its start
+        PreloadedSegment crash = null;
         try {
             while (true) {
                 boolean moreToLoad = !stopped && next < segments.size();
@@ -148,7 +153,9 @@ public final class SegmentPreloadWorker implements AutoCloseable {
                     continue;
                 }
                 if (moreToLoad) {
+                    preloadStart = System.nanoTime();
                     PreloadedSegment s = preload(segments.get(next), next, previous);
+                    preloadStart = -1;
                     previous = s.verification;
                     stopped = s.status != Status.OK || (previous != null && !previous.isOk());
                     next++;
@@ -162,43 +169,66 @@ public final class SegmentPreloadWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
-            // Never leave replay waiting: report the crash as the next segment's failure.
-            ready.add(new PreloadedSegment(next < segments.size() ? SegmentFiles.parseId(segments.get(next)) : -1,
-                    next < segments.size() ? segments.get(next) : Path.of("?"), Status.IO_ERROR, null,
-                    "preloader worker failed: " + e, "IO_ERROR", false, 0, 0, null, null));
-            ready.add(END);
+            // Never leave replay waiting, and never let it mistake the crash for the end of the log:
+            // the segments already preloaded stay in the queue, in order, then this failure, then the end.
+            Path file = next < segments.size() ? segments.get(next) : Path.of("?");
+            long id = next < segments.size() ? SegmentFiles.parseId(file) : -1;
+            crash = PreloadedSegment.unreadable(id, file, Status.IO_ERROR, "IO_ERROR",
+                    previous != null ? previous.nextLsn() : -1, "preloader worker failed: " + e);
+            if (preloadStart >= 0) {
+                updater.onPreloadSegment(preloadStart, crash.status, crash.id, crash.pathString, 0, 0, crash.detail);
+            }
         } finally {
-            drainOnExit();
+            if (crash == null) {
+                drainOnExit();
+            } else {
+                ready.add(crash);
+                ready.add(END); // what replay hands back from now on is released by close()
+            }
         }
     }
 
     private PreloadedSegment preload(Path file, int index, SegmentVerification previous) {
         long start = System.nanoTime();
         long expectedId = index == 0 ? SegmentFiles.parseId(file) : previous.segmentId() + 1;
+        long expectedLsn = previous == null ? -1 : previous.nextLsn();
         long fileId = SegmentFiles.parseId(file);
         PreloadedSegment s;
         if (fileId != expectedId) {
-            s = new PreloadedSegment(expectedId, file.resolveSibling(SegmentFiles.fileName(expectedId)), Status.NOT_FOUND,
-                    null, "segment " + expectedId + " is missing: the next file is " + file.getFileName()
-                    + " (after LSN " + previous.lastLsn() + ")", "MISSING_SEGMENT", false, 0, 0, null, null);
+            s = PreloadedSegment.unreadable(expectedId, file.resolveSibling(SegmentFiles.fileName(expectedId)),
+                    Status.NOT_FOUND, "MISSING_SEGMENT", expectedLsn, "segment " + expectedId
+                            + " is missing: the next file is " + file.getFileName());
         } else {
-            s = openAndVerify(file, fileId, previous, index == segments.size() - 1);
+            s = openAndVerify(file, fileId, previous, index == segments.size() - 1, expectedLsn);
         }
         updater.onPreloadSegment(start, s.status, s.id, s.pathString, s.fileSize, s.validRecords(), s.detail);
         return s;
     }
 
-    private PreloadedSegment openAndVerify(Path file, long id, SegmentVerification previous, boolean newest) {
+    private PreloadedSegment openAndVerify(Path file, long id, SegmentVerification previous, boolean newest,
+                                           long expectedLsn) {
         FileChannel channel = null;
+        MappedByteBuffer buffer = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
             long size = channel.size();
             if (size > Integer.MAX_VALUE) {
                 channel.close();
-                return new PreloadedSegment(id, file, Status.BAD_HEADER, null,
-                        file + ": " + size + " bytes, larger than any segment (2 GiB)", "BAD_SEGMENT_SIZE", false, 0, size, null, null);
+                return PreloadedSegment.unreadable(id, file, Status.BAD_HEADER, "BAD_SEGMENT_SIZE", expectedLsn,
+                        size + " bytes, larger than any segment (2 GiB)");
             }
-            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            // Touching a page past the end of a file that shrank after it was mapped raises SIGBUS.
+            // HotSpot turns it into an InternalError only for a buffer get (an Unsafe access, and
+            // on JDK 17 only later if that code is compiled), never inside the CRC32C intrinsic,
+            // where it kills the JVM. So check the size again before any byte is touched. A
+            // truncation racing the verification itself stays fatal: see docs/RECOVERY.md.
+            long now = channel.size();
+            if (now < size) {
+                release(channel, buffer);
+                return PreloadedSegment.unreadable(id, file, Status.IO_ERROR, "MAP_FAULT", expectedLsn,
+                        "the file shrank from " + size + " to " + now + " bytes after it was mapped");
+            }
             SegmentVerification v = previous == null
                     ? verifier.verifyUnanchored(buffer, id)
                     : verifier.verify(buffer, id, previous.nextLsn(), previous.lastCrc());
@@ -214,18 +244,17 @@ public final class SegmentPreloadWorker implements AutoCloseable {
             return new PreloadedSegment(id, file, v.status(), v, file + ": " + v.detail(), v.reason().name(), false,
                     dropped, size, channel, buffer);
         } catch (NoSuchFileException e) {
-            closeQuietly(channel);
-            return new PreloadedSegment(id, file, Status.NOT_FOUND, null, file + ": no such file", "MISSING_SEGMENT", false,
-                    0, 0, null, null);
-        } catch (IOException e) {
-            closeQuietly(channel);
-            return new PreloadedSegment(id, file, Status.IO_ERROR, null, file + ": " + e, "IO_ERROR", false, 0, 0, null, null);
+            release(channel, buffer);
+            return PreloadedSegment.unreadable(id, file, Status.NOT_FOUND, "MISSING_SEGMENT", expectedLsn, "no such file");
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: a file system provider's unchecked failure is this segment's I/O error.
+            release(channel, buffer);
+            return PreloadedSegment.unreadable(id, file, Status.IO_ERROR, "IO_ERROR", expectedLsn, e.toString());
         } catch (InternalError e) {
             // The JVM's error for a fault on mapped memory, e.g. the file truncated under the mapping.
-            closeQuietly(channel);
-            return new PreloadedSegment(id, file, Status.IO_ERROR, null,
-                    file + ": mapped memory fault (file truncated while mapped?): " + e.getMessage(), "MAP_FAULT", false,
-                    0, 0, null, null);
+            release(channel, buffer);
+            return PreloadedSegment.unreadable(id, file, Status.IO_ERROR, "MAP_FAULT", expectedLsn,
+                    "mapped memory fault (file truncated while mapped?): " + e.getMessage());
         }
     }
 
@@ -262,7 +291,9 @@ public final class SegmentPreloadWorker implements AutoCloseable {
         ready.add(END);
     }
 
-    private static void closeQuietly(FileChannel c) {
+    /** Drops a failed segment's mapping (nothing else has a view of it) and channel. */
+    private static void release(FileChannel c, MappedByteBuffer b) {
+        Unmapper.unmap(b);
         if (c != null) {
             try {
                 c.close();

@@ -20,7 +20,9 @@ import io.flashstrike.wal.recovery.telemetry.Status;
  *                      CRC, else the expected chain seed): the seed for the next segment, or for
  *                      a writer continuing this one at {@code validEnd}
  * @param failureOffset offset of the header field or record where verification stopped; -1 if OK
- * @param failureLsn    LSN expected at the failure: {@code lastLsn + 1}; -1 if OK
+ * @param failureLsn    LSN expected at the failure: {@code lastLsn + 1}; -1 if OK, and -1 when it is
+ *                      unknown: a header failure of a segment verified unanchored (its base LSN
+ *                      was never read from a trusted header)
  * @param tailIsZero    every byte from {@code failureOffset} to the end of the file is zero (also
  *                      {@code true} when the segment is OK: its padding was checked)
  * @param segmentSize   size declared by the header (0 if the header is invalid)

@@ -49,6 +49,8 @@ public final class SegmentVerifier {
     private int validEnd;
     private long lastLsn;
     private int lastCrc;
+    /** False while an unanchored segment's base LSN has not been read from a trusted header. */
+    private boolean lsnKnown;
 
     /**
      * @param segment           the whole segment file, from its position to its limit (typically
@@ -80,6 +82,7 @@ public final class SegmentVerifier {
         validEnd = 0;
         lastLsn = baseLsn - 1;
         lastCrc = seed;
+        lsnKnown = anchored;
         try {
             SegmentVerification failure = header(baseLsn, seed, anchored);
             return failure != null ? failure : records();
@@ -129,6 +132,7 @@ public final class SegmentVerifier {
         long headerBase = seg.getLong(BASE_LSN_OFFSET);
         if (!anchored) {
             lastLsn = headerBase - 1;
+            lsnKnown = true;
         } else if (headerBase != baseLsn) {
             return fail(Reason.BASE_LSN_GAP, BASE_LSN_OFFSET, "header base LSN is " + headerBase
                     + ", the previous segment ends at " + (baseLsn - 1));
@@ -173,8 +177,11 @@ public final class SegmentVerifier {
             if (stored != computed) {
                 String crcs = "record CRC is " + hex(stored) + ", computed " + hex(computed) + " chained from " + hex(lastCrc);
                 if (TornTail.isTornRecord(seg, r, (int) length)) {
-                    return fail(Reason.TORN_RECORD, r, crcs + "; its " + length + " bytes run into the zero tail at "
-                            + TornTail.zeroTailOffset(seg, r) + ": an interrupted append");
+                    int z = TornTail.zeroTailOffset(seg, r);
+                    return fail(Reason.TORN_RECORD, r, crcs + (z < r + length
+                            ? "; its " + length + " bytes run into the zero tail at " + z + ": an interrupted append"
+                            : "; the sector at " + TornTail.zeroSectorIn(seg, r, (int) length) + " inside it is zero"
+                            + " and nothing is written after it: an interrupted append persisted out of order"));
                 }
                 if (lsn != expectedLsn) {
                     return fail(Reason.LSN_GAP, r, "record carries LSN " + lsn + " and " + crcs
@@ -214,9 +221,9 @@ public final class SegmentVerifier {
     }
 
     private SegmentVerification fail(Reason reason, int offset, String what) {
-        long lsn = lastLsn + 1;
+        long lsn = lsnKnown ? lastLsn + 1 : -1;
         String detail = "segment " + id + " (" + (id >= 0 ? SegmentFiles.fileName(id) : "?") + ") offset " + offset
-                + ", LSN " + lsn + ": " + reason + ": " + what;
+                + ", LSN " + (lsnKnown ? Long.toString(lsn) : "unknown") + ": " + reason + ": " + what;
         return new SegmentVerification(id, reason.status(), reason, recordCount, validEnd, lastLsn, lastCrc, offset,
                 lsn, TornTail.isZeroFrom(seg, offset), segmentSize, fileSize, detail);
     }

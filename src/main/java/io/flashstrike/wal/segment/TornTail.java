@@ -15,15 +15,21 @@ import java.nio.ByteBuffer;
  * <p>The rule, for a record at {@code r} with length {@code L} that fails its CRC: let {@code z}
  * be the start of the trailing all-zero run (every byte from {@code z} to the end of the file is
  * zero). The record is <b>torn</b> iff {@code z < r + L}: its claimed bytes run into the zero
- * tail, i.e. past what was written, so nothing was written after it. A CRC failure with non-zero
- * bytes after the record's end is corruption. A length past the segment end or below the record
- * header size is never produced by an interrupted append (the length is written with the
- * record) and is always corruption. The one ambiguity: a last record whose payload legitimately
- * ends in zero bytes and is then damaged looks torn.
+ * tail, i.e. past what was written, so nothing was written after it; or iff {@code z = r + L}
+ * (nothing was written after it either) and one whole {@value #SECTOR}-byte sector inside it
+ * (aligned on the file offset) is all zero: a multi-sector append whose sectors reached the disk
+ * out of order, the last one before a middle one. A CRC failure with non-zero bytes after the
+ * record's end is corruption. A length past the segment end or below the record header size is
+ * never produced by an interrupted append (the length is written with the record) and is always
+ * corruption. The one ambiguity: a last record whose payload legitimately ends in zero bytes, or
+ * holds a zero sector, and is then damaged looks torn.
  *
  * <p>Scans read 8 bytes at a time; they run only on failures and over end-of-segment padding.
  */
 public final class TornTail {
+    /** The disk sector: the unit a disk persists whole, and may persist out of order within one write. */
+    public static final int SECTOR = 512;
+
     private TornTail() {
     }
 
@@ -68,6 +74,36 @@ public final class TornTail {
      * @return {@code true} if the record runs into the zero tail (torn), {@code false} if data follows (corrupt)
      */
     public static boolean isTornRecord(ByteBuffer segment, int record, int length) {
-        return zeroTailOffset(segment, record) < record + length;
+        int z = zeroTailOffset(segment, record);
+        return z < record + length || (z == record + length && zeroSectorIn(segment, record, length) >= 0);
+    }
+
+    /**
+     * @return the offset of the first whole {@link #SECTOR}-aligned sector of {@code [record,
+     *         record + length)} whose bytes are all zero, or -1 if there is none
+     */
+    public static int zeroSectorIn(ByteBuffer segment, int record, int length) {
+        int end = record + length;
+        for (int s = (record + SECTOR - 1) & -SECTOR; s + SECTOR <= end; s += SECTOR) {
+            if (isZero(segment, s, s + SECTOR)) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isZero(ByteBuffer segment, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            if (segment.getLong(i) != 0) {
+                return false;
+            }
+        }
+        for (; i < to; i++) {
+            if (segment.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -360,6 +360,21 @@ class CorruptionTest {
     }
 
     @Test
+    void anUnanchoredSegmentWithABadHeaderHasNoKnownLsnButItsRecordsDo() {
+        Path first = files.get(0);
+        Bytes.flip(first, MAGIC_OFFSET, 0x80);
+        SegmentVerification header = new SegmentVerifier().verifyUnanchored(Wal.map(first), 0);
+        assertEquals(Reason.BAD_MAGIC, header.reason());
+        assertEquals(-1, header.failureLsn(), "the base LSN was never read from a trusted header");
+        assertTrue(header.detail().contains("offset 0, LSN unknown: BAD_MAGIC"), header.detail());
+        Bytes.flip(first, MAGIC_OFFSET, 0x80);
+        Bytes.flip(first, rec(5) + RECORD_PAYLOAD_OFFSET, 0x80);
+        SegmentVerification record = new SegmentVerifier().verifyUnanchored(Wal.map(first), 0);
+        assertEquals(Reason.RECORD_CRC, record.reason());
+        assertEquals(6, record.failureLsn(), "from the header's base LSN 1");
+    }
+
+    @Test
     void verifierLeavesTheCallersBufferAlone() {
         ByteBuffer mapped = Wal.map(seg1);
         mapped.position(0).limit(SEGMENT);

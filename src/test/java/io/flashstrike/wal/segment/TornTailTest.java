@@ -40,4 +40,31 @@ class TornTailTest {
         assertFalse(TornTail.isTornRecord(b, 64, 64), "data follows: corruption");
         assertTrue(TornTail.isZeroFrom(b, 300), "past the end: vacuously zero");
     }
+
+    @Test
+    void aZeroSectorInsideTheLastRecordIsATornWriteButNotWithDataAfterIt() {
+        // a 1500-byte record at 64 covers the whole sectors [512, 1024) and [1024, 1536)
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        for (int i = 64; i < 64 + 1500; i++) {
+            b.put(i, (byte) 1);
+        }
+        assertEquals(-1, TornTail.zeroSectorIn(b, 64, 1500));
+        assertFalse(TornTail.isTornRecord(b, 64, 1500), "whole and complete: a CRC failure here is corruption");
+        for (int i = 1024; i < 1536; i++) {
+            b.put(i, (byte) 0);
+        }
+        assertEquals(1024, TornTail.zeroSectorIn(b, 64, 1500));
+        assertTrue(TornTail.isTornRecord(b, 64, 1500), "a middle sector never reached the disk, nothing after it");
+        b.put(2000, (byte) 1);
+        assertFalse(TornTail.isTornRecord(b, 64, 1500), "data after the record: corruption");
+        b.put(2000, (byte) 0);
+        for (int i = 1024; i < 1536; i++) {
+            b.put(i, (byte) 1);
+        }
+        for (int i = 600; i < 1100; i++) {
+            b.put(i, (byte) 0);
+        }
+        assertEquals(-1, TornTail.zeroSectorIn(b, 64, 1500), "500 zero bytes straddling two sectors are not a sector");
+        assertFalse(TornTail.isTornRecord(b, 64, 1500));
+    }
 }
