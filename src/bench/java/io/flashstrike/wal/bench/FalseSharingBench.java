@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>This machine has 2 CPUs: the two writers run in parallel, the reader of the 3-thread groups
  * takes turns with them. The object addresses (JOL) are printed at the start and end of each trial
- * to show what shares a line.
+ * to show what shares a line: 48 bytes apart (unpadded, one 96-byte span), and for the padded
+ * class either the counters array in between or, once a GC has copied them together, 304 bytes
+ * (the whole padded object) with 128 bytes of pad between the two metrics' hot fields.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -54,6 +56,7 @@ public class FalseSharingBench {
         @Setup(Level.Trial)
         public void setup() {
             block = new SegmentPreloader();
+            settle();
             where("padded   start", block.preloadSegment(), block.finishSegment());
         }
 
@@ -70,6 +73,7 @@ public class FalseSharingBench {
         @Setup(Level.Trial)
         public void setup() {
             block = new UnpaddedSegmentPreloader();
+            settle();
             where("unpadded start", block.preloadSegment(), block.finishSegment());
         }
 
@@ -77,6 +81,17 @@ public class FalseSharingBench {
         public void tearDown() {
             where("unpadded end  ", block.preloadSegment(), block.finishSegment());
         }
+    }
+
+    /**
+     * Moves the block to the old generation before timing: a full GC slides live objects in
+     * address order, so the two unpadded metrics stay next to each other, and young collections
+     * (the reader allocates every snapshot) no longer move them. Without this, the young GC's
+     * parallel copying separated them in the middle of a trial (seen: 2.4 MB apart at its end).
+     */
+    static void settle() {
+        System.gc();
+        System.gc();
     }
 
     static void where(String label, Object preload, Object finish) {
@@ -88,6 +103,20 @@ public class FalseSharingBench {
         } catch (RuntimeException | Error e) {
             System.out.println("[layout] cannot read addresses: " + e);
         }
+    }
+
+    // ---- the control: one writer alone (what two writers in parallel should double) ----
+
+    /**
+     * One writer, nobody else: two writers that really run in parallel without sharing a line
+     * reach about twice this. When the padded pair reaches only about this, the two writers did
+     * not get a CPU each (another process held one) and the run's false-sharing ratios say nothing.
+     */
+    @Benchmark
+    @Group("oneWriter")
+    @GroupThreads(1)
+    public void oneWriter(Padded s, Cursor c) {
+        s.block.preloadSegment().record(c.next(), Status.OK);
     }
 
     // ---- padded, two writers + one reader ----

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads the CSV files JMH wrote ({@code -rf csv}) and prints the issue-6 tables with their ratios
+ * {@code Report MODE CSV...}: reads the CSV files JMH wrote ({@code -rf csv}) and prints the issue-6 tables with their ratios
  * and each target met or missed, in Markdown. Used by {@code tools/bench}; any subset of the
  * benchmarks may be present (absent tables are skipped).
  */
@@ -25,8 +25,11 @@ public final class Report {
 
     public static void main(String[] args) throws IOException {
         Report r = new Report();
-        for (String a : args) {
+        for (String a : args.length > 0 ? java.util.Arrays.asList(args).subList(1, args.length) : List.<String>of()) {
             r.read(Path.of(a));
+        }
+        if (args.length > 0 && args[0].equals("smoke")) {
+            System.out.println("(smoke run: it proves every benchmark runs; its figures and verdicts mean nothing)\n");
         }
         r.print();
     }
@@ -217,8 +220,17 @@ public final class Report {
                 f(score("FalseSharingBench.paddedWithReader:paddedReader", null, null)), f(pr / ur));
         System.out.printf(Locale.ROOT, "| unpadded | 2 writers + reader | %s | %s | |%n%n", f(ur),
                 f(score("FalseSharingBench.unpaddedWithReader:unpaddedReader", null, null)));
-        System.out.printf(Locale.ROOT, "- padded ≥ 2 × unpadded with the reader: %s (%s×); without: %s (%s×)%n%n",
+        System.out.printf(Locale.ROOT, "- padded ≥ 2 × unpadded with the reader: %s (%s×); without: %s (%s×)%n",
                 verdict(pr / ur >= 2), f(pr / ur), verdict(p / u >= 2), f(p / u));
+        double one = score("FalseSharingBench.oneWriter", null, null); // a 1-thread group: its total is its score
+        if (!Double.isNaN(one)) {
+            double parallel = p / one;
+            System.out.printf(Locale.ROOT, "- control: one writer alone %s ops/µs; the padded pair ran at %s× that%s%n",
+                    f(one), f(parallel), parallel < 1.6
+                            ? " — **VOID: the two writers did not get a CPU each (another process held one); rerun on an idle machine**"
+                            : " (the writers ran in parallel)");
+        }
+        System.out.println();
     }
 
     private void aggregator() {
