@@ -24,6 +24,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +38,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -51,18 +58,24 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <dt>{@code inMemory}</dt><dd>{@link RecoveryManager}: preload worker + replay, in-memory
  *   telemetry (always on: it cannot be switched off).</dd>
  *   <dt>{@code jfr}</dt><dd>+ a disk recording with the shipped {@code .jfc} (every event on).</dd>
+ *   <dt>{@code jfrStream}</dt><dd>+ {@link WalEventStream#inProcess} folding the events (no HTTP).</dd>
  *   <dt>{@code jfrStreamScrape}</dt><dd>+ {@link WalEventStream#inProcess} folding the events, and
  *   {@link MetricsHttpServer} serving /metrics, scraped every second by an {@link HttpClient} thread:
  *   everything the CLI's {@code recover} runs.</dd>
  * </dl>
  * The telemetry blocks are created once per trial and accumulate across recoveries, as a
- * long-lived process's would.
+ * long-lived process's would. At the end of each trial the CPU time every other thread of the JVM
+ * used during it (JFR's recorder, the stream, the HTTP server, the scraper, GC, JIT...) is printed
+ * per recovery ({@code [cpu]} lines): on 2 CPUs, where the pipeline keeps both busy, that is what
+ * telemetry takes from recovery.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class RecoveryBench {
-    @Param({"loop", "inMemory", "jfr", "jfrStreamScrape"})
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    @Param({"loop", "inMemory", "jfr", "jfrStream", "jfrStreamScrape"})
     public String mode;
 
     @Param({"256"})
@@ -81,6 +94,8 @@ public class RecoveryBench {
     private final SegmentCursor cursor = new SegmentCursor();
     private long expectedRecords;
     private long sink;
+    private long recoveries;
+    private Map<Long, Long> cpuAtStart;
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
@@ -97,14 +112,17 @@ public class RecoveryBench {
             recording.setMaxSize(64L << 20);
             recording.start();
         }
-        if (mode.equals("jfrStreamScrape")) {
+        if (mode.startsWith("jfrStream")) {
             WalEventStream es = WalEventStream.inProcess(Jfc.shipped(), new WalRecoveryMetrics());
             stream = es;
+            es.start();
+        }
+        if (mode.equals("jfrStreamScrape")) {
+            WalEventStream es = stream;
             server = MetricsHttpServer.start("127.0.0.1", 0, c -> {
                 metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
                 es.collectHealth(WalRecoveryMetrics.DEFAULT_PREFIX, c);
             });
-            es.start();
             URI uri = URI.create(server.url());
             HttpClient client = HttpClient.newHttpClient();
             scrape(client, HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build()); // serves, before timing
@@ -112,6 +130,36 @@ public class RecoveryBench {
             scraper.setDaemon(true);
             scraper.start();
         }
+        cpuAtStart = threadCpu();
+    }
+
+    private static Map<Long, Long> threadCpu() {
+        Map<Long, Long> cpu = new HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            cpu.put(id, THREADS.getThreadCpuTime(id));
+        }
+        return cpu;
+    }
+
+    /** CPU time per recovery of every thread but this one, grouped by name, during the trial. */
+    private void printCpu() {
+        Map<String, Long> byName = new TreeMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            ThreadInfo info = THREADS.getThreadInfo(id);
+            long now = THREADS.getThreadCpuTime(id);
+            if (info == null || now < 0 || id == Thread.currentThread().getId()) {
+                continue;
+            }
+            String name = info.getThreadName().replaceAll("[0-9]+", "N");
+            byName.merge(name, now - cpuAtStart.getOrDefault(id, 0L), Long::sum);
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n[cpu] mode %s, %d recoveries; other threads, µs CPU per recovery:", mode, recoveries));
+        byName.forEach((name, ns) -> {
+            if (recoveries > 0 && ns / recoveries >= 20_000) {
+                sb.append(String.format(Locale.ROOT, " %s %.0f;", name, ns / 1e3 / recoveries));
+            }
+        });
+        System.out.println(sb);
     }
 
     private void scrapeEverySecond(HttpClient client, URI uri) {
@@ -138,6 +186,7 @@ public class RecoveryBench {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        printCpu();
         if (scraper != null) {
             scraper.interrupt();
             scraper.join(5000);
@@ -164,6 +213,7 @@ public class RecoveryBench {
 
     @Benchmark
     public long recover() throws Exception {
+        recoveries++;
         if (mode.equals("loop")) {
             return loop();
         }

@@ -124,17 +124,18 @@ public final class Report {
             return;
         }
         System.out.println("## 1. Updater call (ns/op; B/op with -prof gc)\n");
-        System.out.println("| jfr | baseline: 2 × nanoTime | onPreloadSegment | − baseline | B/op | withContext | − baseline | B/op | JFR's documented begin/end/commit | B/op |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| jfr | baseline: 2 × nanoTime | onPreloadSegment | − baseline | B/op | withContext | − baseline | B/op | JFR commit alone | JFR's documented begin/end/commit | B/op |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (String jfr : new String[] {"off", "committed", "disabled"}) {
             double base = score("UpdaterBench.baseline", "jfr", jfr);
             double u = score("UpdaterBench.onPreloadSegment", "jfr", jfr);
             double w = score("UpdaterBench.onPreloadSegmentWithContext", "jfr", jfr);
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", jfr,
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", jfr,
                     pm(find("UpdaterBench.baseline", "jfr", jfr)), pm(find("UpdaterBench.onPreloadSegment", "jfr", jfr)),
                     f(u - base), f(score("UpdaterBench.onPreloadSegment:gc.alloc.rate.norm", "jfr", jfr)),
                     pm(find("UpdaterBench.onPreloadSegmentWithContext", "jfr", jfr)), f(w - base),
                     f(score("UpdaterBench.onPreloadSegmentWithContext:gc.alloc.rate.norm", "jfr", jfr)),
+                    pm(find("UpdaterBench.jfrCommitOnly", "jfr", jfr)),
                     pm(find("UpdaterBench.jfrDocumentedUsage", "jfr", jfr)),
                     f(score("UpdaterBench.jfrDocumentedUsage:gc.alloc.rate.norm", "jfr", jfr)));
         }
@@ -256,7 +257,7 @@ public final class Report {
         System.out.println("| mode | ms/op | MB/s | vs in-memory | B/op |");
         System.out.println("|---|---:|---:|---:|---:|");
         double worst = 0;
-        for (String m : new String[] {"loop", "inMemory", "jfr", "jfrStreamScrape"}) {
+        for (String m : new String[] {"loop", "inMemory", "jfr", "jfrStream", "jfrStreamScrape"}) {
             Row r = find("RecoveryBench.recover", "mode", m);
             if (r == null) {
                 continue;

@@ -3,6 +3,7 @@ package io.flashstrike.wal.bench;
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloader;
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.Status;
+import io.flashstrike.wal.recovery.telemetry.jfr.EventTiming;
 import io.flashstrike.wal.recovery.telemetry.jfr.PreloadSegmentEvent;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class UpdaterBench {
     private static final String PATH = "/var/lib/flashstrike/wal/00000000000000000007.wal";
+    private static final EventTiming TIMING = EventTiming.of(PreloadSegmentEvent.class);
 
     @Param({"off", "committed", "disabled"})
     public String jfr;
@@ -42,6 +44,8 @@ public class UpdaterBench {
     private SegmentPreloaderUpdater updater;
     private Recording recording;
     private long segmentId;
+    private final PreloadSegmentEvent commitOnlyEvent = new PreloadSegmentEvent();
+    private long fakeStart = System.nanoTime();
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
@@ -88,6 +92,28 @@ public class UpdaterBench {
     public void onPreloadSegmentWithContext() {
         long start = System.nanoTime();
         updater.onPreloadSegment(start, Status.OK, segmentId++, PATH, 64L << 20, 65_000, null);
+    }
+
+    /**
+     * Attribution: JFR's own cost of one commit as the updater makes it (span set from numbers
+     * already in hand through {@link EventTiming}, {@code shouldCommit()}, the context fields,
+     * {@code commit()}), with no clock read and no in-memory metric. 0 work when the event is off.
+     */
+    @Benchmark
+    public void jfrCommitOnly() {
+        PreloadSegmentEvent e = commitOnlyEvent;
+        if (e.isEnabled()) {
+            TIMING.spanOrBegin(e, fakeStart += 1_000, 500);
+            if (e.shouldCommit()) {
+                e.segmentId = segmentId++;
+                e.path = PATH;
+                e.bytes = 64L << 20;
+                e.records = 65_000;
+                e.status = "OK";
+                e.detail = null;
+                e.commit();
+            }
+        }
     }
 
     /**
