@@ -196,8 +196,8 @@ public class RecoveryBench {
         }
         if (stream != null) {
             stream.close();
-            System.out.printf("%n[scraper] %d good scrapes, %d bad; stream folded %d events, %d handler errors%n",
-                    scrapes.get(), badScrapes.get(), stream.eventsSeen(), stream.handlerErrors());
+            System.out.printf("%n[stream] folded %d events, %d handler errors%s%n", stream.eventsSeen(), stream.handlerErrors(),
+                    scraper == null ? "" : "; /metrics: " + scrapes.get() + " good scrapes, " + badScrapes.get() + " bad");
         }
         if (recording != null) {
             recording.close();
