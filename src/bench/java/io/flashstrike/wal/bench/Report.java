@@ -272,8 +272,18 @@ public final class Report {
                     f(score("RecoveryBench.recover:gc.alloc.rate.norm", "mode", m)));
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "- overhead with everything on (jfrStreamScrape vs inMemory) = %s %% (target ≤ 2 %%): %s%n%n",
-                f(100 * (score("RecoveryBench.recover", "mode", "jfrStreamScrape") / score("RecoveryBench.recover", "mode", "inMemory") - 1)),
-                verdict(score("RecoveryBench.recover", "mode", "jfrStreamScrape") / score("RecoveryBench.recover", "mode", "inMemory") <= 1.02));
+        Row all = find("RecoveryBench.recover", "mode", "jfrStreamScrape");
+        if (mem != null && all != null) {
+            double overhead = 100 * (all.score / mem.score - 1);
+            // JMH's 99.9 % half-widths, combined as relative errors of a ratio
+            double err = 100 * (all.score / mem.score) * Math.hypot(all.error / all.score, mem.error / mem.score);
+            String verdict = overhead + err < 0
+                    ? "**not resolved**: telemetry cannot make recovery faster, the machine drifted between trials"
+                    : overhead + err <= 2 ? "**met**" : overhead - err > 2 ? "**MISSED**"
+                    : "**not resolved** by wall-clock time at this run's noise";
+            verdict += " (the [cpu] lines of the log give what the telemetry threads took per recovery)";
+            System.out.printf(Locale.ROOT, "- overhead with everything on (jfrStreamScrape vs inMemory) = %s %% ± %s %% (target ≤ 2 %%): %s%n%n",
+                    f(overhead), f(err), verdict);
+        }
     }
 }
