@@ -121,6 +121,7 @@ public final class Report {
 
     private void updater() {
         if (find("UpdaterBench.baseline", null, null) == null) {
+            jfrCommit();
             return;
         }
         System.out.println("## 1. Updater call (ns/op; B/op with -prof gc)\n");
@@ -152,6 +153,20 @@ public final class Report {
                 f(on / off), f(onCtx / offCtx), verdict(on / off <= 1.5 && onCtx / offCtx <= 1.5));
         System.out.printf(Locale.ROOT, "- event disabled by the .jfc / JFR off = %s%n%n",
                 f(score("UpdaterBench.onPreloadSegment", "jfr", "disabled") / off));
+        jfrCommit();
+    }
+
+    private void jfrCommit() {
+        if (find("JfrCommitBench.noStrings", null, null) == null) {
+            return;
+        }
+        System.out.println("JFR's own cost of one commit, no clock read (ns/op): ");
+        System.out.println();
+        System.out.println("| event carries | ns/op |");
+        System.out.println("|---|---:|");
+        System.out.printf(Locale.ROOT, "| longs only | %s |%n| + status \"OK\" | %s |%n| + status and a 48-char path | %s |%n%n",
+                pm(find("JfrCommitBench.noStrings", null, null)), pm(find("JfrCommitBench.status", null, null)),
+                pm(find("JfrCommitBench.statusAndPath", null, null)));
     }
 
     private void record() {
