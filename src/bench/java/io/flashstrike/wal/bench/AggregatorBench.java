@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 6, benchmark 4: the read side of the whole aggregator ({@link WalRecoveryMetrics}: three
- * blocks, 7 operation metrics and 5 counters/gauges) after a real recovery filled it: one metric's
+ * blocks, five operation metrics and six counters/gauges) after real recoveries filled it: one metric's
  * snapshot, the whole collect, the Prometheus text rendering (what one /metrics scrape costs) and
  * the human-readable dump. The exposition's size is printed at the start of the trial.
  */
