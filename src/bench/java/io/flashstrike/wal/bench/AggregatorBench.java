@@ -1,0 +1,96 @@
+package io.flashstrike.wal.bench;
+
+import io.flashstrike.wal.recovery.RecoveryManager;
+import io.flashstrike.wal.recovery.RecoveryResult;
+import io.flashstrike.wal.recovery.telemetry.Operation64;
+import io.flashstrike.wal.recovery.telemetry.PrometheusTextCollector;
+import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.segment.SegmentFiles;
+import io.flashstrike.wal.segment.WalGenerator;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue 6, benchmark 4: the read side of the whole aggregator ({@link WalRecoveryMetrics}: three
+ * blocks, five operation metrics and six counters/gauges) after real recoveries filled it: one metric's
+ * snapshot, the whole collect, the Prometheus text rendering (what one /metrics scrape costs) and
+ * the human-readable dump. The exposition's size is printed at the start of the trial.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class AggregatorBench {
+    private WalRecoveryMetrics metrics;
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+        metrics = new WalRecoveryMetrics();
+        Path dir = Files.createTempDirectory("flashstrike-aggregator-bench-");
+        try {
+            WalGenerator.into(dir).segments(8).segmentSize(1 << 20).payloadSize(512).generate();
+            for (int i = 0; i < 4; i++) { // 32 preloads, finishes, reads...: every distribution has data
+                RecoveryResult r = new RecoveryManager(metrics).recover(dir, (lsn, type, payload) -> { });
+                if (!r.status().isOk()) {
+                    throw new IllegalStateException("recovery failed: " + r.error());
+                }
+            }
+        } finally {
+            for (Path f : SegmentFiles.list(dir)) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        }
+        String text = render();
+        long families = text.lines().filter(l -> l.startsWith("# TYPE")).count();
+        long samples = text.lines().filter(l -> !l.startsWith("#") && !l.isEmpty()).count();
+        StringBuilder dump = new StringBuilder();
+        metrics.dump("wal", dump);
+        System.out.printf("%n[exposition] %d bytes, %d lines, %d families, %d samples; dump %d chars%n",
+                text.getBytes(StandardCharsets.UTF_8).length, text.lines().count(), families, samples, dump.length());
+    }
+
+    private String render() {
+        PrometheusTextCollector c = new PrometheusTextCollector();
+        metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
+        return c.text();
+    }
+
+    /** One operation metric's immutable snapshot (copies its 7,305 cells). */
+    @Benchmark
+    public Operation64.Snapshot snapshotOneMetric() {
+        return metrics.segmentPreloader().preloadSegment().snapshot();
+    }
+
+    /** The whole aggregator collected into a fresh collector, not rendered. */
+    @Benchmark
+    public PrometheusTextCollector collect() {
+        PrometheusTextCollector c = new PrometheusTextCollector();
+        metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
+        return c;
+    }
+
+    /** Collect and render the Prometheus text: what one /metrics scrape costs, minus HTTP. */
+    @Benchmark
+    public String collectAndRender() {
+        return render();
+    }
+
+    /** The three human-readable frames into a StringBuilder. */
+    @Benchmark
+    public StringBuilder dump() {
+        StringBuilder sb = new StringBuilder(2048);
+        metrics.dump("wal", sb);
+        return sb;
+    }
+}

@@ -1,0 +1,256 @@
+package io.flashstrike.wal.bench;
+
+import io.flashstrike.wal.recovery.RecoveryManager;
+import io.flashstrike.wal.recovery.RecoveryResult;
+import io.flashstrike.wal.recovery.Unmapper;
+import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
+import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
+import io.flashstrike.wal.segment.SegmentCursor;
+import io.flashstrike.wal.segment.SegmentFiles;
+import io.flashstrike.wal.segment.SegmentVerification;
+import io.flashstrike.wal.segment.SegmentVerifier;
+import io.flashstrike.wal.segment.WalGenerator;
+import jdk.jfr.Recording;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Issue 6, benchmark 5: end to end, one recovery of a page-cached WAL (generated once per trial,
+ * {@code walMiB} in 32 MiB segments of 1 KiB records) into a consumer that reads one {@code long}
+ * per record, the lightest consumer (so telemetry's share is the largest it can be). Modes:
+ * <dl>
+ *   <dt>{@code loop}</dt><dd>no pipeline and no telemetry: one thread opens, maps, verifies
+ *   ({@link SegmentVerifier}, the chain anchored as recovery does), walks ({@link SegmentCursor})
+ *   and unmaps each segment in turn. Not the pipeline minus telemetry (the pipeline overlaps
+ *   verification with replay on a second thread): context, the work without the machinery.</dd>
+ *   <dt>{@code inMemory}</dt><dd>{@link RecoveryManager}: preload worker + replay, in-memory
+ *   telemetry (always on: it cannot be switched off).</dd>
+ *   <dt>{@code jfr}</dt><dd>+ a disk recording with the shipped {@code .jfc} (every event on).</dd>
+ *   <dt>{@code jfrStream}</dt><dd>+ {@link WalEventStream#inProcess} folding the events (no HTTP).</dd>
+ *   <dt>{@code jfrStreamScrape}</dt><dd>+ {@link WalEventStream#inProcess} folding the events, and
+ *   {@link MetricsHttpServer} serving /metrics, scraped every second by an {@link HttpClient} thread:
+ *   everything the CLI's {@code recover} runs.</dd>
+ * </dl>
+ * The telemetry blocks are created once per trial and accumulate across recoveries, as a
+ * long-lived process's would. At the end of each trial the CPU time every other thread of the JVM
+ * used during it (JFR's recorder, the stream, the HTTP server, the scraper, GC, JIT...) is printed
+ * per recovery ({@code [cpu]} lines): on 2 CPUs, where the pipeline keeps both busy, that is what
+ * telemetry takes from recovery.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class RecoveryBench {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    @Param({"loop", "inMemory", "jfr", "jfrStream", "jfrStreamScrape"})
+    public String mode;
+
+    @Param({"256"})
+    public int walMiB;
+
+    private Path dir;
+    private List<Path> files;
+    private WalRecoveryMetrics metrics;
+    private Recording recording;
+    private WalEventStream stream;
+    private MetricsHttpServer server;
+    private Thread scraper;
+    private final AtomicLong scrapes = new AtomicLong();
+    private final AtomicLong badScrapes = new AtomicLong();
+    private final SegmentVerifier verifier = new SegmentVerifier();
+    private final SegmentCursor cursor = new SegmentCursor();
+    private long expectedRecords;
+    private long sink;
+    private long recoveries;
+    private Map<Long, Long> cpuAtStart;
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+        dir = Files.createTempDirectory("flashstrike-recovery-bench-");
+        int segmentMiB = Math.min(32, walMiB);
+        WalGenerator.Summary s = WalGenerator.into(dir).segments(walMiB / segmentMiB).segmentSize((long) segmentMiB << 20)
+                .payloadSize(1024).generate();
+        expectedRecords = s.records();
+        files = SegmentFiles.list(dir);
+        metrics = new WalRecoveryMetrics();
+        if (!mode.equals("loop") && !mode.equals("inMemory")) {
+            recording = new Recording(Jfc.shipped());
+            recording.setToDisk(true);
+            recording.setMaxSize(64L << 20);
+            recording.start();
+        }
+        if (mode.startsWith("jfrStream")) {
+            WalEventStream es = WalEventStream.inProcess(Jfc.shipped(), new WalRecoveryMetrics());
+            stream = es;
+            es.start();
+        }
+        if (mode.equals("jfrStreamScrape")) {
+            WalEventStream es = stream;
+            server = MetricsHttpServer.start("127.0.0.1", 0, c -> {
+                metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
+                es.collectHealth(WalRecoveryMetrics.DEFAULT_PREFIX, c);
+            });
+            URI uri = URI.create(server.url());
+            HttpClient client = HttpClient.newHttpClient();
+            scrape(client, HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build()); // serves, before timing
+            scraper = new Thread(() -> scrapeEverySecond(client, uri), "bench-scraper");
+            scraper.setDaemon(true);
+            scraper.start();
+        }
+        cpuAtStart = threadCpu();
+    }
+
+    private static Map<Long, Long> threadCpu() {
+        Map<Long, Long> cpu = new HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            cpu.put(id, THREADS.getThreadCpuTime(id));
+        }
+        return cpu;
+    }
+
+    /** CPU time per recovery of every thread but this one, grouped by name, during the trial. */
+    private void printCpu() {
+        Map<String, Long> byName = new TreeMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            ThreadInfo info = THREADS.getThreadInfo(id);
+            long now = THREADS.getThreadCpuTime(id);
+            if (info == null || now < 0 || id == Thread.currentThread().getId()) {
+                continue;
+            }
+            String name = info.getThreadName().replaceAll("[0-9]+", "N");
+            byName.merge(name, now - cpuAtStart.getOrDefault(id, 0L), Long::sum);
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n[cpu] mode %s, %d recoveries; other threads, µs CPU per recovery:", mode, recoveries));
+        byName.forEach((name, ns) -> {
+            if (recoveries > 0 && ns / recoveries >= 20_000) {
+                sb.append(String.format(Locale.ROOT, " %s %.0f;", name, ns / 1e3 / recoveries));
+            }
+        });
+        System.out.println(sb);
+    }
+
+    private void scrapeEverySecond(HttpClient client, URI uri) {
+        HttpRequest get = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(1000);
+                scrape(client, get);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void scrape(HttpClient client, HttpRequest get) throws InterruptedException {
+        try {
+            HttpResponse<String> r = client.send(get, HttpResponse.BodyHandlers.ofString());
+            (r.statusCode() == 200 && r.body().contains("flashstrike_wal_preload_segment_total") ? scrapes : badScrapes)
+                    .incrementAndGet();
+        } catch (IOException e) {
+            badScrapes.incrementAndGet();
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        printCpu();
+        if (scraper != null) {
+            scraper.interrupt();
+            scraper.join(5000);
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (stream != null) {
+            stream.close();
+            System.out.printf("%n[stream] folded %d events, %d handler errors%s%n", stream.eventsSeen(), stream.handlerErrors(),
+                    scraper == null ? "" : "; /metrics: " + scrapes.get() + " good scrapes, " + badScrapes.get() + " bad");
+        }
+        if (recording != null) {
+            recording.close();
+        }
+        for (Path f : SegmentFiles.list(dir)) {
+            Files.deleteIfExists(f);
+        }
+        Files.deleteIfExists(dir);
+        if (badScrapes.get() != 0 || (scraper != null && scrapes.get() == 0)) {
+            throw new IllegalStateException("/metrics scrapes failed: " + badScrapes.get() + " bad, " + scrapes.get() + " good");
+        }
+    }
+
+    @Benchmark
+    public long recover() throws Exception {
+        recoveries++;
+        if (mode.equals("loop")) {
+            return loop();
+        }
+        RecoveryResult r = new RecoveryManager(metrics).recover(dir, (lsn, type, payload) -> sink += payload.getLong(payload.position()));
+        if (!r.status().isOk() || r.records() != expectedRecords) {
+            throw new IllegalStateException("recovery failed: " + r.error() + ", " + r.records() + " records");
+        }
+        return sink;
+    }
+
+    /** The single-thread loop: the same verification and walk as recovery, no worker, no telemetry. */
+    private long loop() throws IOException {
+        SegmentVerification previous = null;
+        long records = 0;
+        for (Path f : files) {
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+                long id = SegmentFiles.parseId(f);
+                SegmentVerification v = previous == null ? verifier.verifyUnanchored(m, id)
+                        : verifier.verify(m, id, previous.nextLsn(), previous.lastCrc());
+                if (!v.isOk()) {
+                    throw new IllegalStateException(v.detail());
+                }
+                cursor.reset(m, v);
+                while (cursor.next()) {
+                    ByteBuffer payload = cursor.payloadView();
+                    sink += payload.getLong(payload.position());
+                    records++;
+                }
+                cursor.reset(ByteBuffer.allocate(0), 0);
+                Unmapper.unmap(m);
+                previous = v;
+            }
+        }
+        if (records != expectedRecords) {
+            throw new IllegalStateException(records + " records, expected " + expectedRecords);
+        }
+        return sink;
+    }
+}
