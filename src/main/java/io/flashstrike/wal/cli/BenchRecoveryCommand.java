@@ -1,5 +1,7 @@
 package io.flashstrike.wal.cli;
 
+import io.flashstrike.wal.segment.SizeParser;
+
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
 import io.flashstrike.wal.recovery.Unmapper;
@@ -95,7 +97,7 @@ final class BenchRecoveryCommand implements Callable<Integer> {
                 }
             }
             out.printf(Locale.ROOT, "WAL: %d segments, %s, %s records of %d B payload; %d rounds after 1 warm-up; Java %s, %d CPUs%n",
-                    files.size(), Sizes.format(bytes), generated ? "generated" : "given", recordSize, runs,
+                    files.size(), SizeParser.format(bytes), generated ? "generated" : "given", recordSize, runs,
                     Runtime.version(), Runtime.getRuntime().availableProcessors());
             double limit = mbps(bytes, median(nanos.get("limit: map + CRC32C + unmap, 1 thread")));
             out.printf(Locale.ROOT, "%-46s %12s %12s %12s %10s%n", "measure", "median MB/s", "min MB/s", "max MB/s", "of limit");

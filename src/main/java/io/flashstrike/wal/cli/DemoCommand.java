@@ -1,5 +1,7 @@
 package io.flashstrike.wal.cli;
 
+import io.flashstrike.wal.segment.SizeParser;
+
 import io.flashstrike.wal.recovery.RecoveryResult;
 import io.flashstrike.wal.segment.WalGenerator;
 import picocli.CommandLine;
@@ -63,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("flashstrike-wal-demo-");
         try {
             var out = spec.commandLine().getOut();
-            out.println("demo: generating " + segments + " x " + Sizes.format(segmentSize) + " segments in " + dir);
+            out.println("demo: generating " + segments + " x " + SizeParser.format(segmentSize) + " segments in " + dir);
             out.flush();
             WalGenerator.Summary g = GenerateCommand.generate(WalGenerator.into(dir).segments(segments)
                     .segmentSize(segmentSize).payloadSize((int) recordSize), spec.commandLine().getErr(), "generate");

@@ -1,5 +1,7 @@
 package io.flashstrike.wal.cli;
 
+import io.flashstrike.wal.segment.SizeParser;
+
 import io.flashstrike.wal.segment.WalGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +54,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         WalGenerator.Summary s = generate(generator, spec.commandLine().getErr(), "generate");
         spec.commandLine().getOut().printf(Locale.ROOT, "generated %d segments, %d records (LSN %d..%d), %s in %s%n",
-                s.segments(), s.records(), s.firstLsn(), s.lastLsn(), Sizes.format(s.bytes()), dir);
+                s.segments(), s.records(), s.firstLsn(), s.lastLsn(), SizeParser.format(s.bytes()), dir);
         return ExitCodes.OK;
     }
 

@@ -1,5 +1,7 @@
 package io.flashstrike.wal.cli;
 
+import io.flashstrike.wal.segment.SizeParser;
+
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -56,6 +58,6 @@ final class ProgressBar {
         double seconds = Math.max(1e-9, (now - startNs) / 1e9);
         return String.format(Locale.ROOT, "%s [%s%s] %3d%% %s / %s  %.0f MB/s", what,
                 "#".repeat(filled), ".".repeat(WIDTH - filled), done * 100 / total,
-                Sizes.format(done), Sizes.format(total), done / 1e6 / seconds);
+                SizeParser.format(done), SizeParser.format(total), done / 1e6 / seconds);
     }
 }

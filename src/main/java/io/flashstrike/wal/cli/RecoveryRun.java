@@ -1,5 +1,7 @@
 package io.flashstrike.wal.cli;
 
+import io.flashstrike.wal.segment.SizeParser;
+
 import io.flashstrike.wal.recovery.RecordConsumer;
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
@@ -219,7 +221,7 @@ final class RecoveryRun {
         long bytes = metrics.segmentReader().bytes();
         return String.format(Locale.ROOT, "[progress] %.1f s | segments %d/%d | records %d | %s | %.0f MB/s | waited on preloader %.1f ms",
                 seconds, metrics.manager().segmentsReplayed(), metrics.manager().segmentsFound(),
-                metrics.segmentReader().records(), Sizes.format(bytes), bytes / 1e6 / seconds,
+                metrics.segmentReader().records(), SizeParser.format(bytes), bytes / 1e6 / seconds,
                 metrics.segmentReader().waitForSegment().snapshot().totalNanos() / 1e6);
     }
 
@@ -242,7 +244,7 @@ final class RecoveryRun {
         out.printf(Locale.ROOT, "  directory       : %s%n", r.directory());
         out.printf(Locale.ROOT, "  segments        : %d replayed of %d%n", r.segmentsReplayed(), r.segmentsFound());
         out.printf(Locale.ROOT, "  records         : %d%n", r.records());
-        out.printf(Locale.ROOT, "  bytes           : %d (%s)%n", r.bytes(), Sizes.format(r.bytes()));
+        out.printf(Locale.ROOT, "  bytes           : %d (%s)%n", r.bytes(), SizeParser.format(r.bytes()));
         out.printf(Locale.ROOT, "  last valid LSN  : %d%n", r.lastValidLsn());
         out.printf(Locale.ROOT, "  dropped bytes   : %d%n", r.droppedBytes());
         out.printf(Locale.ROOT, "  elapsed         : %.3f s, %.1f MB/s, %.0f records/s%n", seconds, r.megabytesPerSecond(),

@@ -39,17 +39,7 @@ final class Units {
 
     /** @return a byte count in binary units, e.g. {@code 32.0 MiB} */
     static String bytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return io.flashstrike.wal.segment.SizeParser.format(bytes);
     }
 
     /** @return {@code 12.3} */

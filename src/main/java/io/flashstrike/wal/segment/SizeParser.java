@@ -62,4 +62,19 @@ public final class SizeParser {
     private static IllegalArgumentException invalid(String text) {
         return new IllegalArgumentException("invalid size '" + text + "': " + FORMS);
     }
+
+    /** @return a byte count in binary units, as {@link #parse} reads them back roughly: {@code 32.0 MiB} */
+    public static String format(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
 }
