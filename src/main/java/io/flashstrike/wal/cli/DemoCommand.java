@@ -73,6 +73,7 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
             Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : RecoverCommand.defaultJfrFile("flashstrike-wal-demo"));
             RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve, out).run();
+            RecoverCommand.reportOutcome(r, spec.commandLine().getErr());
             if (r.records() != g.records()) {
                 spec.commandLine().getErr().println("flashstrike-wal: demo recovered " + r.records() + " of " + g.records() + " records");
                 return ExitCodes.FAILURE;

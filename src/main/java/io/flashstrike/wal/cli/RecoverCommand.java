@@ -54,15 +54,20 @@ final class RecoverCommand implements Callable<Integer> {
         Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : defaultJfrFile("flashstrike-wal"));
         RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve,
                 spec.commandLine().getOut()).run();
+        reportOutcome(r, spec.commandLine().getErr());
+        return r.exitCode();
+    }
+
+    /** The one-line error, warning and repair notes on stderr, for recover and demo alike. */
+    static void reportOutcome(RecoveryResult r, java.io.PrintWriter err) {
         if (r.error() != null) {
-            spec.commandLine().getErr().println("flashstrike-wal: recovery stopped: " + r.error());
+            err.println("flashstrike-wal: recovery stopped: " + r.error());
         } else if (r.warning() != null) {
-            spec.commandLine().getErr().println("flashstrike-wal: " + r.warning());
+            err.println("flashstrike-wal: " + r.warning());
         }
         if (r.repair() != null) {
-            spec.commandLine().getErr().println("flashstrike-wal: " + r.repair());
+            err.println("flashstrike-wal: " + r.repair());
         }
-        return r.exitCode();
     }
 
     static Path defaultJfrFile(String stem) {

@@ -56,16 +56,10 @@ class RecoveryManagerTest {
     @Test
     void roundTripDeliversEveryRecordOnceInOrder(@TempDir Path tmp) throws Exception {
         WalFixture wal = WalFixture.generate(tmp.resolve("wal"), 6);
-        WalRecoveryMetrics metrics = new WalRecoveryMetrics();
-        Collected c = new Collected();
-        Path jfr = tmp.resolve("r.jfr");
-        RecoveryResult r;
-        try (Recording rec = new Recording(Configuration.create(JFC))) {
-            rec.start();
-            r = new RecoveryManager(metrics).recover(wal.dir, c);
-            rec.stop();
-            rec.dump(jfr);
-        }
+        Outcome o = recoverRecorded(wal, tmp);
+        RecoveryResult r = o.result;
+        WalRecoveryMetrics metrics = o.metrics;
+        Collected c = o.collected;
         assertEquals(Status.OK, r.status());
         assertEquals(0, r.exitCode());
         assertNull(r.error());
@@ -84,7 +78,7 @@ class RecoveryManagerTest {
         assertEquals(1, metrics.manager().recover().snapshot().successes());
 
         // The replay thread does no file open/map/close: every preload and finish ran on the worker.
-        List<RecordedEvent> events = RecordingFile.readAllEvents(jfr);
+        List<RecordedEvent> events = o.events;
         String replay = Thread.currentThread().getName();
         assertEquals(java.util.Set.of("flashstrike-wal-preloader"), threadsOf(events, PreloadSegmentEvent.NAME));
         assertEquals(java.util.Set.of("flashstrike-wal-preloader"), threadsOf(events, FinishSegmentEvent.NAME));
