@@ -98,8 +98,8 @@ public final class RecoveryManager {
             run.endOfLog = "empty log: no segment files in " + directory;
             return finish(run, manager, reader);
         }
-        SegmentPreloadWorker worker = new SegmentPreloadWorker(files, lookahead,
-                new SegmentPreloaderUpdater(metrics.segmentPreloader()), mode).start();
+        SegmentPreloaderUpdater preloaderUpdater = new SegmentPreloaderUpdater(metrics.segmentPreloader());
+        SegmentPreloadWorker worker = new SegmentPreloadWorker(files, lookahead, preloaderUpdater, mode).start();
         try {
             PreloadedSegment s;
             while ((s = take(worker, run, replayUpdater)) != null) {
@@ -124,6 +124,7 @@ public final class RecoveryManager {
             }
         } finally {
             worker.close(); // every mapping released before a repair touches a file
+            preloaderUpdater.close(); // worker joined: its block's final statistics, then no more periods
         }
         manager.onDropped(run.droppedBytes);
         if (repair && run.stoppedAt != null && run.status.isOk()) {

@@ -22,13 +22,22 @@ import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent
  * from our two readings ({@link EventTiming}), so JFR reads no clock. Never throws: a JFR failure
  * is counted in {@link #jfrErrors()} and the metric is recorded regardless.
  *
+ * <h2>Lifecycle</h2>
+ * A new updater registers its block for the periodic {@value SegmentPreloaderStatisticsEvent#NAME}
+ * event. {@link #close()} ends that at once: it emits the block's final totals (when a recording
+ * enables the event) and takes the block out of every later period, so a recording started after
+ * the close never sees it. Close it when the worker is done; operations recorded after the close
+ * still count in the block.
+ *
  * <pre>{@code
- * long start = System.nanoTime();
- * Status st = preload(segment);
- * updater.onPreloadSegment(start, st);
+ * try (SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(block)) {
+ *     long start = System.nanoTime();
+ *     Status st = preload(segment);
+ *     updater.onPreloadSegment(start, st);
+ * }
  * }</pre>
  */
-public final class SegmentPreloaderUpdater {
+public final class SegmentPreloaderUpdater implements AutoCloseable {
     private static final EventTiming PRELOAD_TIMING = EventTiming.of(PreloadSegmentEvent.class);
     private static final EventTiming FINISH_TIMING = EventTiming.of(FinishSegmentEvent.class);
 
@@ -36,12 +45,34 @@ public final class SegmentPreloaderUpdater {
     private final Operation64 finish;
     private final PreloadSegmentEvent preloadEvent = new PreloadSegmentEvent();
     private final FinishSegmentEvent finishEvent = new FinishSegmentEvent();
+    private final PeriodicStatistics.Registration statistics;
     private long jfrErrors;
+    private boolean closed;
 
     public SegmentPreloaderUpdater(SegmentPreloader metrics) {
         this.preload = metrics.preloadSegment();
         this.finish = metrics.finishSegment();
-        PeriodicStatistics.register(SegmentPreloaderStatisticsEvent.class, metrics, SegmentPreloaderUpdater::emitStatistics);
+        this.statistics = PeriodicStatistics.register(SegmentPreloaderStatisticsEvent.class, metrics,
+                SegmentPreloaderUpdater::emitStatistics);
+    }
+
+    /**
+     * The owner is done: emits the block's final statistics event (if enabled) and stops its
+     * periodic emission. Idempotent; owner thread, or any thread after the owner has stopped.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            statistics.emit();
+        } catch (RuntimeException ex) {
+            jfrErrors++;
+        } finally {
+            statistics.close();
+        }
     }
 
     /** Records a preload that started at {@code startNs} ({@code System.nanoTime()}) and ends now. */

@@ -1,12 +1,16 @@
 package io.flashstrike.wal.recovery.telemetry;
 
+import io.flashstrike.wal.recovery.telemetry.jfr.PreloadSegmentEvent;
 import jdk.jfr.Configuration;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The updater's hot path allocates nothing, with JFR off and with every event committed. */
@@ -20,15 +24,20 @@ class HotPathAllocationTest {
 
     @Test
     void noAllocationWithJfrOff() {
-        SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(new SegmentPreloader());
-        assertEquals(0, allocatedBy(updater));
+        try (SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(new SegmentPreloader())) {
+            // "JFR off" is a fact of this JVM, not a hope: no recording runs, so no event is enabled.
+            assertTrue(FlightRecorder.getFlightRecorder().getRecordings().stream()
+                    .noneMatch(r -> r.getState() == RecordingState.RUNNING), "a recording is running");
+            assertFalse(new PreloadSegmentEvent().isEnabled(), "PreloadSegment enabled with JFR off");
+            assertEquals(0, allocatedBy(updater));
+        }
     }
 
     @Test
     void noAllocationWithEveryEventCommitted() throws Exception {
         SegmentPreloader block = new SegmentPreloader();
         SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(block);
-        try (Recording recording = new Recording(Configuration.create(SegmentPreloaderJfrTest.JFC))) {
+        try (updater; Recording recording = new Recording(Configuration.create(SegmentPreloaderJfrTest.JFC))) {
             // A disk recording, as in production. On JDK 17.0.15 an in-memory one (setToDisk(false))
             // makes later recordings in the same JVM read some string fields back as null with the
             // JDK's parser (seen here; not on JDK 25); see docs/DESIGN.md.

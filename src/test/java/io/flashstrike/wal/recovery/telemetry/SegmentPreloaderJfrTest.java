@@ -43,11 +43,11 @@ class SegmentPreloaderJfrTest {
     @Test
     void everyOperationIsOneEventWithItsRealSpan(@TempDir Path dir) throws Exception {
         SegmentPreloader block = new SegmentPreloader();
-        SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(block);
         List<Op> preloads = new ArrayList<>();
         List<Op> finishes = new ArrayList<>();
         Path file = dir.resolve("preloader.jfr");
-        try (Recording recording = new Recording(Configuration.create(JFC))) {
+        try (Recording recording = new Recording(Configuration.create(JFC));
+             SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(block)) {
             recording.start();
             for (int i = 0; i < OPS; i++) {
                 Status st = i % 4 == 3 ? Status.CHECKSUM_MISMATCH : Status.OK;
@@ -70,8 +70,10 @@ class SegmentPreloaderJfrTest {
                             before - start, after - start));
                 }
             }
-            // Let the 1 s periodic statistics event fire at least once after the last operation.
+            // Let the 1 s periodic statistics event fire at least once after the last operation,
+            // then close the updater: its final statistics event goes in too.
             Thread.sleep(1_300);
+            updater.close();
             recording.stop();
             recording.dump(file);
         }
@@ -95,7 +97,7 @@ class SegmentPreloaderJfrTest {
         // The periodic statistics event of this block ends on the final aggregates.
         List<RecordedEvent> stats = ofType(all, SegmentPreloaderStatisticsEvent.NAME).stream()
                 .filter(e -> e.getLong("blockId") == block.id()).toList();
-        assertFalse(stats.isEmpty(), "no statistics event for block " + block.id());
+        assertTrue(stats.size() >= 2, "periodic and final statistics events for block " + block.id() + ": " + stats.size());
         RecordedEvent last = stats.get(stats.size() - 1);
         assertEquals(p.successes(), last.getLong("preloadSuccesses"));
         assertEquals(p.failures(), last.getLong("preloadFailures"));
@@ -129,10 +131,10 @@ class SegmentPreloaderJfrTest {
 
     @Test
     void aFiveMillisecondOperationIsAFiveMillisecondEvent(@TempDir Path dir) throws Exception {
-        SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(new SegmentPreloader());
         Path file = dir.resolve("five.jfr");
         long span;
-        try (Recording recording = new Recording(Configuration.create(JFC))) {
+        try (Recording recording = new Recording(Configuration.create(JFC));
+             SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(new SegmentPreloader())) {
             recording.enable(Marker.class).withThreshold(Duration.ZERO);
             recording.start();
             // JFR times the marker itself; our event must sit inside it, start to start.
@@ -161,11 +163,11 @@ class SegmentPreloaderJfrTest {
     @Test
     void aRaisedThresholdKeepsOnlySlowOperationsButCountsAll(@TempDir Path dir) throws Exception {
         SegmentPreloader block = new SegmentPreloader();
-        SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(block);
         Path file = dir.resolve("threshold.jfr");
         long threshold = TimeUnit.MILLISECONDS.toNanos(2);
         List<Long> expected = new ArrayList<>();
-        try (Recording recording = new Recording(Configuration.create(JFC))) {
+        try (Recording recording = new Recording(Configuration.create(JFC));
+             SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(block)) {
             recording.enable(PreloadSegmentEvent.NAME).withThreshold(Duration.ofNanos(threshold));
             recording.start();
             for (int i = 0; i < 6; i++) {
@@ -192,6 +194,31 @@ class SegmentPreloaderJfrTest {
             assertEquals(expected, got);
         }
         assertEquals(6, block.preloadSegment().snapshot().count());
+    }
+
+    @Test
+    void aClosedBlockIsInNoRecordingStartedAfterItsClose(@TempDir Path dir) throws Exception {
+        SegmentPreloader closedBlock = new SegmentPreloader();
+        SegmentPreloaderUpdater closed = new SegmentPreloaderUpdater(closedBlock);
+        closed.onPreloadSegment(System.nanoTime(), Status.OK);
+        closed.close();
+        closed.close(); // idempotent
+        SegmentPreloader liveBlock = new SegmentPreloader();
+        Path file = dir.resolve("closed.jfr");
+        try (Recording recording = new Recording(Configuration.create(JFC));
+             SegmentPreloaderUpdater live = new SegmentPreloaderUpdater(liveBlock)) {
+            recording.start();
+            live.onPreloadSegment(System.nanoTime(), Status.OK);
+            Thread.sleep(1_300); // at least one 1 s period inside the recording
+            recording.stop();
+            recording.dump(file);
+        }
+        List<Long> blocks = ofType(RecordingFile.readAllEvents(file), SegmentPreloaderStatisticsEvent.NAME).stream()
+                .map(e -> e.getLong("blockId")).distinct().toList();
+        assertTrue(blocks.contains(liveBlock.id()), "the live block is reported: " + blocks);
+        assertFalse(blocks.contains(closedBlock.id()), "the closed block is reported: " + blocks);
+        // Still strongly reachable here: it is absent because it was closed, not because it was collected.
+        assertEquals(1, closedBlock.preloadSegment().snapshot().count());
     }
 
     @jdk.jfr.Name("flashstrike.test.Marker")

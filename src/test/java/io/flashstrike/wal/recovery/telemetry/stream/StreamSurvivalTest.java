@@ -62,9 +62,10 @@ class StreamSurvivalTest {
     }
 
     private static void commitPreloads(int n) {
-        SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(new SegmentPreloader());
-        for (int i = 0; i < n; i++) {
-            updater.onPreloadSegment(System.nanoTime() - 1_000, i % 5 == 0 ? Status.IO_ERROR : Status.OK, i, "/wal/x", 1, 1, null);
+        try (SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(new SegmentPreloader())) {
+            for (int i = 0; i < n; i++) {
+                updater.onPreloadSegment(System.nanoTime() - 1_000, i % 5 == 0 ? Status.IO_ERROR : Status.OK, i, "/wal/x", 1, 1, null);
+            }
         }
     }
 

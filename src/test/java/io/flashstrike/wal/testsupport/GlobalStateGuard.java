@@ -1,0 +1,95 @@
+package io.flashstrike.wal.testsupport;
+
+import io.flashstrike.wal.recovery.telemetry.jfr.PeriodicStatistics;
+import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Fails the test class that leaves JVM-wide state behind for the classes after it: a JFR recording
+ * or {@code RecordingStream} still running, a telemetry block still registered for the periodic
+ * statistics event (an updater never closed), a system property set or changed, the working
+ * directory moved. What it finds is also undone, so one leak fails one class, not every class
+ * that happens to run after it. Registered for every class by JUnit's extension auto-detection
+ * ({@code META-INF/services}, {@code junit-platform.properties}).
+ */
+public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallback {
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(GlobalStateGuard.class);
+
+    /** Set by the JDK itself (JFR's first recording creates its repository), not by a test. */
+    private static final Set<String> JDK_OWNED = Set.of("jdk.jfr.repository");
+
+    private record State(Set<Long> runningRecordings, Map<String, String> properties) {
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        context.getStore(NS).put("before", new State(running(), properties()));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        State before = context.getStore(NS).get("before", State.class);
+        if (before == null) {
+            return;
+        }
+        List<String> leaks = new ArrayList<>();
+        for (Recording r : FlightRecorder.getFlightRecorder().getRecordings()) {
+            if (r.getState() == RecordingState.RUNNING && !before.runningRecordings().contains(r.getId())) {
+                leaks.add("JFR recording " + r.getId() + " (" + r.getName() + ") still running");
+                r.close();
+            }
+        }
+        int blocks = PeriodicStatistics.registered(SegmentPreloaderStatisticsEvent.class);
+        if (blocks > 0) {
+            leaks.add(blocks + " telemetry block(s) still registered for " + SegmentPreloaderStatisticsEvent.NAME
+                    + " (a SegmentPreloaderUpdater not closed)");
+        }
+        Map<String, String> now = properties();
+        Set<String> keys = new HashSet<>(now.keySet());
+        keys.addAll(before.properties().keySet());
+        for (String k : keys) {
+            String was = before.properties().get(k);
+            String is = now.get(k);
+            if (!Objects.equals(was, is) && !JDK_OWNED.contains(k)) {
+                leaks.add("system property " + k + " changed: " + was + " -> " + is);
+                if (was == null) {
+                    System.clearProperty(k);
+                } else {
+                    System.setProperty(k, was);
+                }
+            }
+        }
+        if (!leaks.isEmpty()) {
+            throw new AssertionError(context.getDisplayName() + " left global state behind: " + String.join("; ", leaks));
+        }
+    }
+
+    private static Set<Long> running() {
+        Set<Long> ids = new HashSet<>();
+        for (Recording r : FlightRecorder.getFlightRecorder().getRecordings()) {
+            if (r.getState() == RecordingState.RUNNING) {
+                ids.add(r.getId());
+            }
+        }
+        return ids;
+    }
+
+    private static Map<String, String> properties() {
+        Map<String, String> m = new HashMap<>();
+        System.getProperties().forEach((k, v) -> m.put(String.valueOf(k), String.valueOf(v)));
+        return m;
+    }
+}
