@@ -1,17 +1,44 @@
 package io.flashstrike.wal.cli;
 
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /** Where /metrics is served, and for how long after the work ends; shared by recover, demo and stream. */
 final class MetricsOptions {
-    @Option(names = "--metrics-bind", paramLabel = "ADDRESS",
-            description = "Address to serve /metrics on (default: ${DEFAULT-VALUE}: this machine only).")
-    String bind = MetricsHttpServer.DEFAULT_BIND;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
-    @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = "Port of /metrics; 0 picks a free one, -1 serves nothing (default: ${DEFAULT-VALUE}).")
+    String bind = MetricsHttpServer.DEFAULT_BIND;
     int port = MetricsHttpServer.DEFAULT_PORT;
+
+    // Checked while parsing, so a bad value is a usage error (exit 2) before any work starts.
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = MetricsHttpServer.DEFAULT_BIND,
+            description = "Address to serve /metrics on (default: ${DEFAULT-VALUE}: this machine only).")
+    void bind(String address) {
+        try {
+            InetAddress.getByName(address);
+        } catch (UnknownHostException | SecurityException e) {
+            throw new ParameterException(mixee.commandLine(),
+                    "Invalid value for option '--metrics-bind': cannot resolve address '" + address + "'");
+        }
+        bind = address;
+    }
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "" + MetricsHttpServer.DEFAULT_PORT,
+            description = "Port of /metrics, 1-65535; 0 picks a free one, -1 serves nothing (default: ${DEFAULT-VALUE}).")
+    void port(int value) {
+        if (value < -1 || value > 65_535) {
+            throw new ParameterException(mixee.commandLine(), "Invalid value for option '--metrics-port': " + value
+                    + " is not a port (1-65535; 0 picks a free one, -1 serves nothing)");
+        }
+        port = value;
+    }
 
     @Option(names = "--linger", paramLabel = "SECONDS",
             description = "Keep serving the final values this long after the work ends, for a scraper (default: ${DEFAULT-VALUE}).")

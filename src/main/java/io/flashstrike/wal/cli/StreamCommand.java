@@ -83,7 +83,7 @@ final class StreamCommand implements Callable<Integer> {
             producer = Repositories.producer(repository);
             stream = WalEventStream.openRepository(repository, mirror);
         } else {
-            jmx = JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + source.jmx + "/jmxrmi"));
+            jmx = connect(source.jmx);
             MBeanServerConnection connection = jmx.getMBeanServerConnection();
             remoteAlive = () -> {
                 try {
@@ -177,5 +177,22 @@ final class StreamCommand implements Callable<Integer> {
 
     private static long seconds(double s) {
         return (long) (s * 1e9);
+    }
+
+    /** Connects to a JMX port; a refusal or an unreachable host is one line naming the address. */
+    static JMXConnector connect(String hostPort) throws java.io.IOException {
+        try {
+            return JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + hostPort + "/jmxrmi"));
+        } catch (java.io.IOException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = root instanceof java.net.ConnectException ? "connection refused"
+                    : root instanceof java.net.UnknownHostException ? "unknown host"
+                    : root instanceof java.net.SocketTimeoutException ? "timed out"
+                    : root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage().lines().findFirst().orElse(""));
+            throw new java.io.IOException("cannot connect to JMX at " + hostPort + ": " + why, e);
+        }
     }
 }
