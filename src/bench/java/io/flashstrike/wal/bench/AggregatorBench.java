@@ -2,9 +2,11 @@ package io.flashstrike.wal.bench;
 
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
+import io.flashstrike.wal.recovery.telemetry.HistogramBounds;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
-import io.flashstrike.wal.recovery.telemetry.PrometheusTextCollector;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.export.WalMetricsSource;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.flashstrike.wal.segment.SegmentFiles;
 import io.flashstrike.wal.segment.WalGenerator;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,6 +18,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,18 +27,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * Issue 6, benchmark 4: the read side of the whole aggregator ({@link WalRecoveryMetrics}: three
  * blocks, five operation metrics and six counters/gauges) after real recoveries filled it: one metric's
- * snapshot, the whole collect, the Prometheus text rendering (what one /metrics scrape costs) and
- * the human-readable dump. The exposition's size is printed at the start of the trial.
+ * snapshot, one full scrape rendered to bytes (the old hand-written writer and client_java's text,
+ * OpenMetrics and protobuf writers side by side: issue 12) and the human-readable dump. The exposition's size is printed at the start of the trial.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class AggregatorBench {
+    private static final ExpositionFormats FORMATS = ExpositionFormats.init();
     private WalRecoveryMetrics metrics;
+    private WalMetricsSource source;
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
         metrics = new WalRecoveryMetrics();
+        source = new WalMetricsSource(HistogramBounds.DEFAULT, c -> metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c));
         Path dir = Files.createTempDirectory("flashstrike-aggregator-bench-");
         try {
             WalGenerator.into(dir).segments(8).segmentSize(1 << 20).payloadSize(512).generate();
@@ -61,9 +67,7 @@ public class AggregatorBench {
     }
 
     private String render() {
-        PrometheusTextCollector c = new PrometheusTextCollector();
-        metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
-        return c.text();
+        return new String(scrapeClientJavaText(), StandardCharsets.UTF_8);
     }
 
     /** One operation metric's immutable snapshot (copies its 7,305 cells). */
@@ -72,18 +76,43 @@ public class AggregatorBench {
         return metrics.segmentPreloader().preloadSegment().snapshot();
     }
 
-    /** The whole aggregator collected into a fresh collector, not rendered. */
+    /**
+     * Issue 12: one full scrape of the three blocks rendered to bytes, minus HTTP, by the
+     * hand-written 0.0.4 writer /metrics used before (latencies as summaries).
+     */
     @Benchmark
-    public PrometheusTextCollector collect() {
-        PrometheusTextCollector c = new PrometheusTextCollector();
+    public byte[] scrapeHandWritten() {
+        HandWrittenTextCollector c = new HandWrittenTextCollector();
         metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
-        return c;
+        return c.text().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Collect and render the Prometheus text: what one /metrics scrape costs, minus HTTP. */
+    /** The same scrape as /metrics serves it now: client_java snapshots, histograms, text 0.0.4. */
     @Benchmark
-    public String collectAndRender() {
-        return render();
+    public byte[] scrapeClientJavaText() {
+        return scrape(null);
+    }
+
+    /** The same, in OpenMetrics 1.0 (what Prometheus asks for first). */
+    @Benchmark
+    public byte[] scrapeClientJavaOpenMetrics() {
+        return scrape("application/openmetrics-text; version=1.0.0");
+    }
+
+    /** The same, in Prometheus' protobuf format. */
+    @Benchmark
+    public byte[] scrapeClientJavaProtobuf() {
+        return scrape("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited");
+    }
+
+    private byte[] scrape(String accept) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
+        try {
+            FORMATS.findWriter(accept).write(out, source.collect());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** The three human-readable frames into a StringBuilder. */

@@ -250,13 +250,13 @@ public final class Report {
     }
 
     private void aggregator() {
-        if (find("AggregatorBench.collectAndRender", null, null) == null) {
+        if (find("AggregatorBench.scrapeClientJavaText", null, null) == null) {
             return;
         }
         System.out.println("## 4. Reading the whole aggregator (µs/op)\n");
         System.out.println("| operation | µs/op | B/op |");
         System.out.println("|---|---:|---:|");
-        for (String m : new String[] {"snapshotOneMetric", "collect", "collectAndRender", "dump"}) {
+        for (String m : new String[] {"snapshotOneMetric", "scrapeHandWritten", "scrapeClientJavaText", "scrapeClientJavaOpenMetrics", "scrapeClientJavaProtobuf", "dump"}) {
             System.out.printf(Locale.ROOT, "| %s | %s | %s |%n", m, pm(find("AggregatorBench." + m, null, null)),
                     f(score("AggregatorBench." + m + ":gc.alloc.rate.norm", null, null)));
         }

@@ -33,9 +33,13 @@ public interface MetricsCollector {
     void gauge(String name, String help, double value);
 
     /**
-     * A summary: {@code count} observations summing to {@code sum}, with the value at each quantile.
+     * A latency distribution, exposed as a histogram: its buckets, their count, and the sum of the
+     * observations. Which bounds the exposition uses is the collector's choice (see
+     * {@link HistogramBounds}); {@code name} is the family's base name in seconds, e.g.
+     * {@code x_duration_seconds}.
      *
-     * @param quantiles quantiles in {@code [0, 1]}, same length as {@code values}
+     * @param latency    the durations, in nanoseconds
+     * @param sumSeconds their sum, in seconds
      */
-    void summary(String name, String help, long count, double sum, double[] quantiles, double[] values);
+    void histogram(String name, String help, LatencyDistribution latency, double sumSeconds);
 }

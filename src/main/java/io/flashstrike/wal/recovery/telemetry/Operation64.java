@@ -81,7 +81,6 @@ public final class Operation64 extends Operation64Pad1 {
     /** Cells in all: pad, statuses, buckets, pad. */
     static final int CELLS = BUCKET_BASE + LogLinearBuckets.BUCKET_COUNT + Padding.PAD_LONGS;
 
-    private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
 
     private final long[] cells = new long[CELLS];
 
@@ -139,7 +138,7 @@ public final class Operation64 extends Operation64Pad1 {
     /**
      * Emits this metric under {@code name}: {@code name_total} per {@code outcome}/{@code status}
      * (every status, zeros included, so rates work from the first scrape), a
-     * {@code name_duration_seconds} summary (p50/p90/p99/p99.9, cumulative since start) and
+     * {@code name_duration_seconds} histogram (cumulative since start; the collector's bounds) and
      * {@code name_duration_min_seconds}/{@code name_duration_max_seconds} gauges.
      */
     public void collect(String name, MetricsCollector collector) {
@@ -194,12 +193,8 @@ public final class Operation64 extends Operation64Pad1 {
                 c.popLabel();
                 c.popLabel();
             }
-            double[] values = new double[QUANTILES.length];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = seconds(percentileNanos(QUANTILES[i] * 100.0));
-            }
-            c.summary(name + "_duration_seconds", "Operation duration, all outcomes, since start",
-                    count(), seconds(totalNanos), QUANTILES, values);
+            c.histogram(name + "_duration_seconds", "Operation duration, all outcomes, since start",
+                    latency, seconds(totalNanos));
             c.gauge(name + "_duration_min_seconds", "Shortest operation since start", seconds(minNanos));
             c.gauge(name + "_duration_max_seconds", "Longest operation since start", seconds(maxNanos));
         }

@@ -7,7 +7,7 @@ import io.flashstrike.wal.recovery.faults.FaultCase.Site;
 import io.flashstrike.wal.recovery.faults.Recoveries.Ran;
 import io.flashstrike.wal.recovery.telemetry.Manager;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
-import io.flashstrike.wal.recovery.telemetry.PrometheusTextCollector;
+import io.flashstrike.wal.recovery.telemetry.export.WalMetricsSource;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.jfr.FinishSegmentEvent;
@@ -217,13 +217,11 @@ class FaultMatrixTest {
         assertEquals(sc.delivered(), metrics.segmentReader().records(), ctx);
 
         // what /metrics serves
-        PrometheusTextCollector collector = new PrometheusTextCollector();
-        metrics.collect(PREFIX, collector);
-        String text = collector.text();
+        String text = WalMetricsSource.text(collector -> metrics.collect(PREFIX, collector));
         assertEquals(action == Action.CLEAN ? 0 : 1, Exposition.sum(text, PREFIX + "_anomalies_total", ""), ctx);
         if (action != Action.CLEAN) {
             assertEquals(1, Exposition.sum(text, PREFIX + "_anomalies_total",
-                    "reason=\"" + c.reason() + "\",action=\"" + action.label() + "\""), ctx + "\n" + text);
+                    "action=\"" + action.label() + "\",reason=\"" + c.reason() + "\""), ctx + "\n" + text); // labels sorted by name
         }
         assertEquals(sc.dropped(), Exposition.sum(text, PREFIX + "_dropped_bytes_total", ""), ctx);
         assertEquals(sc.lastValidLsn(), Exposition.sum(text, PREFIX + "_last_valid_lsn", ""), ctx);

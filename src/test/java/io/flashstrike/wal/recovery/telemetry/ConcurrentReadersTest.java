@@ -1,5 +1,7 @@
 package io.flashstrike.wal.recovery.telemetry;
 
+import io.flashstrike.wal.recovery.telemetry.export.WalMetricsSource;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -48,9 +50,7 @@ class ConcurrentReadersTest {
                         if (kind == 1) {
                             block.dump("reader", new StringBuilder());
                         } else if (kind == 2) {
-                            PrometheusTextCollector c = new PrometheusTextCollector();
-                            block.collect("t", c);
-                            c.text();
+                            WalMetricsSource.text(c -> block.collect("t", c));
                         }
                         rounds++;
                     }

@@ -1,5 +1,7 @@
 package io.flashstrike.wal.recovery.telemetry;
 
+import io.flashstrike.wal.recovery.telemetry.export.WalMetricsSource;
+
 import io.flashstrike.wal.testsupport.Promtool;
 import org.junit.jupiter.api.Test;
 
@@ -64,17 +66,18 @@ class SegmentPreloaderTest {
 
     @Test
     void collectPushesTheSubsystemLabelAroundBothMetrics() throws Exception {
-        PrometheusTextCollector c = new PrometheusTextCollector();
-        sample().collect("flashstrike_wal", c);
-        String text = c.text();
+        String text = WalMetricsSource.text(c -> sample().collect("flashstrike_wal", c));
         assertTrue(text.contains("# TYPE flashstrike_wal_preload_segment_total counter\n"), text);
         assertTrue(text.contains(
-                "flashstrike_wal_preload_segment_total{subsystem=\"wal_recovery_worker\",outcome=\"success\",status=\"OK\"} 2\n"), text);
+                "flashstrike_wal_preload_segment_total{outcome=\"success\",status=\"OK\",subsystem=\"wal_recovery_worker\"} 2.0\n"), text);
         assertTrue(text.contains(
-                "flashstrike_wal_preload_segment_total{subsystem=\"wal_recovery_worker\",outcome=\"failure\",status=\"CHECKSUM_MISMATCH\"} 1\n"), text);
+                "flashstrike_wal_preload_segment_total{outcome=\"failure\",status=\"CHECKSUM_MISMATCH\",subsystem=\"wal_recovery_worker\"} 1.0\n"), text);
         assertTrue(text.contains(
-                "flashstrike_wal_preload_segment_total{subsystem=\"wal_recovery_worker\",outcome=\"failure\",status=\"IO_ERROR\"} 0\n"), text);
-        assertTrue(text.contains("flashstrike_wal_preload_segment_duration_seconds{subsystem=\"wal_recovery_worker\",quantile=\"0.99\"} 0.003\n"), text);
+                "flashstrike_wal_preload_segment_total{outcome=\"failure\",status=\"IO_ERROR\",subsystem=\"wal_recovery_worker\"} 0.0\n"), text);
+        assertTrue(text.contains("# TYPE flashstrike_wal_preload_segment_duration_seconds histogram\n"), text);
+        // 1, 2 and 3 ms: two at or below le=2.00703 ms, all three at or below 5.013503 ms
+        assertTrue(text.contains("flashstrike_wal_preload_segment_duration_seconds_bucket{subsystem=\"wal_recovery_worker\",le=\"0.002007039\"} 2\n"), text);
+        assertTrue(text.contains("flashstrike_wal_preload_segment_duration_seconds_bucket{subsystem=\"wal_recovery_worker\",le=\"0.005013503\"} 3\n"), text);
         assertTrue(text.contains("flashstrike_wal_preload_segment_duration_seconds_sum{subsystem=\"wal_recovery_worker\"} 0.006\n"), text);
         assertTrue(text.contains("flashstrike_wal_preload_segment_duration_seconds_count{subsystem=\"wal_recovery_worker\"} 3\n"), text);
         assertTrue(text.contains("flashstrike_wal_finish_segment_duration_max_seconds{subsystem=\"wal_recovery_worker\"} 2.5E-4\n"), text);

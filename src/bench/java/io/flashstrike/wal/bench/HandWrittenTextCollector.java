@@ -1,4 +1,7 @@
-package io.flashstrike.wal.recovery.telemetry;
+package io.flashstrike.wal.bench;
+
+import io.flashstrike.wal.recovery.telemetry.LatencyDistribution;
+import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,7 +15,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Renders collected values in the Prometheus text exposition format, version 0.0.4.
+ * The hand-written text writer /metrics used before client_java (issue 12), kept only as the
+ * baseline of {@code ScrapeBench}: it renders a latency as the summary it used to be
+ * (p50/p90/p99/p99.9 from our buckets), so the benchmark compares the two expositions as shipped.
+ *
+ * <p>Renders collected values in the Prometheus text exposition format, version 0.0.4.
  *
  * <p>Samples of one metric family are grouped under a single {@code # HELP}/{@code # TYPE} pair,
  * whatever order they were collected in, so blocks can emit the same family under different label
@@ -24,7 +31,9 @@ import java.util.regex.Pattern;
  *
  * <p>Not thread-safe: one collector per scrape.
  */
-public final class PrometheusTextCollector implements MetricsCollector {
+public final class HandWrittenTextCollector implements MetricsCollector {
+    private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
+
     /** The {@code Content-Type} of this format. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -72,7 +81,15 @@ public final class PrometheusTextCollector implements MetricsCollector {
     }
 
     @Override
-    public void summary(String name, String help, long count, double sum, double[] quantiles, double[] values) {
+    public void histogram(String name, String help, LatencyDistribution latency, double sumSeconds) {
+        double[] values = new double[QUANTILES.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = latency.percentileNanos(QUANTILES[i] * 100.0) / 1e9;
+        }
+        summary(name, help, latency.totalCount(), sumSeconds, QUANTILES, values);
+    }
+
+    private void summary(String name, String help, long count, double sum, double[] quantiles, double[] values) {
         if (quantiles.length != values.length) {
             throw new IllegalArgumentException("quantiles and values differ in length");
         }
