@@ -1,5 +1,6 @@
 package io.flashstrike.wal.cli;
 
+import io.flashstrike.wal.recovery.telemetry.HistogramBounds;
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,6 +39,20 @@ final class MetricsOptions {
                     + " is not a port (1-65535; 0 picks a free one, -1 serves nothing)");
         }
         port = value;
+    }
+
+    HistogramBounds buckets = HistogramBounds.DEFAULT;
+
+    @Option(names = "--histogram-buckets", paramLabel = "SECONDS,...",
+            description = "Upper bounds (le) of every latency histogram on /metrics, in seconds, increasing; each is raised"
+                    + " to the nearest edge of our buckets (at most 0.79 %%) so counts are exact"
+                    + " (default: 1-2-5 per decade, 10 us to 50 s).")
+    void buckets(String csv) {
+        try {
+            buckets = HistogramBounds.parse(csv);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(mixee.commandLine(), "Invalid value for option '--histogram-buckets': " + e.getMessage());
+        }
     }
 
     @Option(names = "--linger", paramLabel = "SECONDS",

@@ -67,7 +67,7 @@ final class RecoveryRun {
         MetricsHttpServer server = null;
         try {
             if (serve.enabled()) {
-                server = MetricsHttpServer.start(serve.bind, serve.port, c -> {
+                server = MetricsHttpServer.start(serve.bind, serve.port, serve.buckets, c -> {
                     metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
                     if (stream != null) {
                         stream.collectHealth(WalRecoveryMetrics.DEFAULT_PREFIX, c);

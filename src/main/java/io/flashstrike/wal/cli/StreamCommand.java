@@ -102,7 +102,7 @@ final class StreamCommand implements Callable<Integer> {
         MetricsHttpServer server = null;
         try (WalEventStream s = stream) {
             if (serve.enabled()) {
-                server = MetricsHttpServer.start(serve.bind, serve.port, c -> s.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c));
+                server = MetricsHttpServer.start(serve.bind, serve.port, serve.buckets, c -> s.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c));
                 out.println("metrics: " + server.url());
             }
             out.println("following " + s.source() + producer.map(p -> " (pid " + p.pid() + ")").orElse(""));

@@ -53,4 +53,14 @@ class CliOptionErrorsTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("http://127.0.0.1:"), r.out());
     }
+
+    @Test
+    void badHistogramBucketsAreAUsageErrorNamingTheValue(@TempDir Path tmp) {
+        CliTest.Run r = run("recover", "--dir", tmp.toString(), "--histogram-buckets", "0.001,abc");
+        assertEquals(ExitCodes.USAGE, r.exit(), r.err());
+        assertTrue(r.err().contains("'--histogram-buckets': histogram bound 'abc' is not a number of seconds"), r.err());
+        CliTest.Run down = run("stream", "--repository", tmp.toString(), "--histogram-buckets", "0.1,0.01");
+        assertEquals(ExitCodes.USAGE, down.exit(), down.err());
+        assertTrue(down.err().contains("must increase"), down.err());
+    }
 }
