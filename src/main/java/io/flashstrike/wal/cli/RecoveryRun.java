@@ -42,6 +42,9 @@ final class RecoveryRun {
     private final PrintWriter out;
     private final MetricsOptions serve;
     private final WalRecoveryMetrics metrics = new WalRecoveryMetrics();
+    private io.flashstrike.wal.recovery.telemetry.export.PushGateway push;
+    private double pushInterval;
+    private PrintWriter err;
     /** A digest of every payload, so the replay does real work on every byte it delivers. */
     private long digest;
 
@@ -55,6 +58,14 @@ final class RecoveryRun {
         this.out = out;
     }
 
+    /** Pushes to {@code options}' gateway during and at the end of the run (no-op without --push-gateway). */
+    RecoveryRun push(PushOptions options, PrintWriter err) {
+        this.push = options.gateway();
+        this.pushInterval = options.interval;
+        this.err = err;
+        return this;
+    }
+
     WalRecoveryMetrics metrics() {
         return metrics;
     }
@@ -65,16 +76,22 @@ final class RecoveryRun {
         // The stream first: a port in use or a bad .jfc fails before any work starts.
         WalEventStream stream = settings == null ? null : WalEventStream.inProcess(settings, new WalRecoveryMetrics());
         MetricsHttpServer server = null;
+        BatchPush pusher = null;
+        // One exposure for /metrics and the push: the same families either way.
+        java.util.function.Consumer<io.flashstrike.wal.recovery.telemetry.MetricsCollector> exposure = c -> {
+            metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
+            if (stream != null) {
+                stream.collectHealth(WalRecoveryMetrics.DEFAULT_PREFIX, c);
+            }
+        };
         try {
             if (serve.enabled()) {
-                server = MetricsHttpServer.start(serve.bind, serve.port, serve.buckets, c -> {
-                    metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
-                    if (stream != null) {
-                        stream.collectHealth(WalRecoveryMetrics.DEFAULT_PREFIX, c);
-                    }
-                });
+                server = MetricsHttpServer.start(serve.bind, serve.port, serve.buckets, exposure);
                 out.println("metrics: " + server.url());
                 out.flush();
+            }
+            if (push != null) {
+                pusher = new BatchPush(push, pushInterval, serve.buckets, exposure, err);
             }
             if (stream != null) {
                 stream.start();
@@ -83,9 +100,17 @@ final class RecoveryRun {
             if (stream != null) {
                 reportStream(stream);
             }
+            if (pusher != null) {
+                pusher.finish(result.exitCode() == 0);
+                out.println("pushed to " + push.uri());
+                out.flush();
+            }
             serve.linger(out, server == null ? null : server.url());
             return result;
         } finally {
+            if (pusher != null) {
+                pusher.close();
+            }
             if (server != null) {
                 server.close();
             }
