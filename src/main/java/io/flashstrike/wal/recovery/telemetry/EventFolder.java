@@ -48,7 +48,12 @@ public final class EventFolder {
         switch (e.getEventType().getName()) {
             case PreloadSegmentEvent.NAME -> metrics.segmentPreloader().preloadSegment().record(d, status(e));
             case FinishSegmentEvent.NAME -> metrics.segmentPreloader().finishSegment().record(d, status(e));
-            case WaitForSegmentEvent.NAME -> metrics.segmentReader().waitForSegment().record(d, Status.OK);
+            case WaitForSegmentEvent.NAME -> {
+                metrics.segmentReader().waitForSegment().record(d, Status.OK);
+                if (e.hasField("fill") && e.getBoolean("fill")) {
+                    metrics.segmentReader().counters.addRelease(SegmentReader.FILL_NANOS, d);
+                }
+            }
             case ReadSegmentEvent.NAME -> {
                 SegmentReader r = metrics.segmentReader();
                 r.readSegment().record(d, status(e));
