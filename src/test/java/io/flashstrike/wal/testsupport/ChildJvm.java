@@ -35,4 +35,42 @@ public final class ChildJvm {
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), "child JVM did not finish: " + Files.readString(log));
         return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
+
+    /** A child {@code recover} serving /metrics on a free port, and that port. */
+    public record Serving(Process process, int port) {
+    }
+
+    private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("metrics: http://127\\.0\\.0\\.1:(\\d+)/metrics");
+
+    /**
+     * Starts {@code recover ARGS --metrics-port 0 --linger 120} in a child JVM and waits (bounded)
+     * for it to print its /metrics URL. The caller destroys the process.
+     */
+    public static Serving startServingRecovery(Path log, String... recoverArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("recover"));
+        args.addAll(List.of(recoverArgs));
+        args.addAll(List.of("--metrics-port", "0", "--linger", "120"));
+        Process p = start(List.of(), log, args.toArray(String[]::new));
+        try {
+            java.util.regex.Matcher m = URL.matcher(awaitOutput(log, "metrics: http://", java.time.Duration.ofSeconds(60)));
+            assertTrue(m.find(), Files.readString(log));
+            return new Serving(p, Integer.parseInt(m.group(1)));
+        } catch (RuntimeException | Error e) {
+            p.destroyForcibly();
+            throw e;
+        }
+    }
+
+    /** Waits until {@code log} contains {@code text}; returns the log then. */
+    public static String awaitOutput(Path log, String text, java.time.Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String s = Files.exists(log) ? Files.readString(log) : "";
+            if (s.contains(text)) {
+                return s;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("'" + text + "' not printed within " + timeout + ":\n" + Files.readString(log));
+    }
 }
