@@ -8,6 +8,7 @@ import io.flashstrike.wal.recovery.RecoveryResult;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
+import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
 import io.flashstrike.wal.report.RecordingReport;
 import jdk.jfr.Configuration;
@@ -61,6 +62,7 @@ final class RecoveryRun {
 
     /** Runs the recovery; prints progress, dumps, the summary and the report; returns the result. */
     RecoveryResult run() throws Exception {
+        WalEvents.register(); // before the stream and the recording start (JDK-8382242)
         Configuration settings = jfrFile == null ? null : settings();
         // The stream first: a port in use or a bad .jfc fails before any work starts.
         WalEventStream stream = settings == null ? null : WalEventStream.inProcess(settings, new WalRecoveryMetrics());

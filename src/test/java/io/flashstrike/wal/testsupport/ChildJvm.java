@@ -20,19 +20,36 @@ public final class ChildJvm {
     }
 
     public static Process start(List<String> jvmFlags, Path log, String... args) throws IOException {
+        return startMain(jvmFlags, log, "io.flashstrike.wal.cli.FlashstrikeWal", args);
+    }
+
+    /** Starts {@code mainClass} (ours or a test's: the test class path is the child's) with {@code args}. */
+    public static Process startMain(List<String> jvmFlags, Path log, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.flashstrike.wal.cli.FlashstrikeWal");
+        cmd.add(mainClass);
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     public static Result run(List<String> jvmFlags, Path log, String... args) throws Exception {
-        Process p = start(jvmFlags, log, args);
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "child JVM did not finish: " + Files.readString(log));
-        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return await(start(jvmFlags, log, args), log);
+    }
+
+    /** Runs {@code mainClass} to its end (90 s at most; destroyed otherwise). */
+    public static Result runMain(List<String> jvmFlags, Path log, String mainClass, String... args) throws Exception {
+        return await(startMain(jvmFlags, log, mainClass, args), log);
+    }
+
+    private static Result await(Process p, Path log) throws Exception {
+        try {
+            assertTrue(p.waitFor(90, TimeUnit.SECONDS), "child JVM did not finish: " + Files.readString(log));
+            return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        } finally {
+            p.destroyForcibly();
+        }
     }
 }

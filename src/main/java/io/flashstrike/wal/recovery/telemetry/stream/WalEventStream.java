@@ -5,6 +5,7 @@ import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import jdk.jfr.Configuration;
 import jdk.jfr.consumer.EventStream;
 import jdk.jfr.consumer.RecordedEvent;
@@ -51,6 +52,7 @@ public final class WalEventStream implements AutoCloseable {
     private final AtomicLong eventsSeen = new AtomicLong();
     private final AtomicLong handlerErrors = new AtomicLong();
     private final AtomicLong lastFlushNanos = new AtomicLong(System.nanoTime());
+    private final AtomicLong flushes = new AtomicLong();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Consumer<RecordedEvent> listener = e -> { };
     private volatile Runnable flushListener = () -> { };
@@ -71,6 +73,7 @@ public final class WalEventStream implements AutoCloseable {
 
     /** Streams this JVM's events with the given settings (e.g. {@code jfc/flashstrike-wal.jfc}). */
     public static WalEventStream inProcess(Configuration settings, WalRecoveryMetrics mirror) {
+        WalEvents.register(); // before the stream starts: no metadata of ours mid-stream (JDK-8382242)
         return new WalEventStream(new RecordingStream(settings), "this JVM", mirror);
     }
 
@@ -136,6 +139,11 @@ public final class WalEventStream implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - lastFlushNanos.get());
     }
 
+    /** @return batches delivered so far */
+    public long flushes() {
+        return flushes.get();
+    }
+
     /** @return event end to fold, per event */
     public Operation64 lag() {
         return lag;
@@ -195,6 +203,7 @@ public final class WalEventStream implements AutoCloseable {
 
     private void flushed() {
         lastFlushNanos.set(System.nanoTime());
+        flushes.incrementAndGet();
         try {
             flushListener.run();
         } catch (RuntimeException | Error t) {
