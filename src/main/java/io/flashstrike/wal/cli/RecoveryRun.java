@@ -5,6 +5,7 @@ import io.flashstrike.wal.segment.SizeParser;
 import io.flashstrike.wal.recovery.RecordConsumer;
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
+import io.flashstrike.wal.recovery.telemetry.MetricSamples;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -97,34 +99,57 @@ final class RecoveryRun {
         }
     }
 
-    /** The in-process stream's mirror must end equal to the in-memory metrics: say whether it did. */
+    /**
+     * The in-process stream's mirror must end equal to the in-memory metrics in every family:
+     * say whether it did and, when not, which series differ and how.
+     */
     private void reportStream(WalEventStream stream) throws InterruptedException {
-        long expected = metrics.segmentPreloader().preloadSegment().snapshot().count()
-                + metrics.segmentPreloader().finishSegment().snapshot().count()
+        long preloads = metrics.segmentPreloader().preloadSegment().snapshot().count();
+        long finishes = metrics.segmentPreloader().finishSegment().snapshot().count();
+        long expected = preloads + finishes
                 + metrics.segmentReader().waitForSegment().snapshot().count()
                 + metrics.segmentReader().readSegment().snapshot().count()
                 + metrics.manager().recover().snapshot().count();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (stream.eventsSeen() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        WalRecoveryMetrics mirror = stream.mirror();
-        boolean same = same(metrics.segmentPreloader().preloadSegment(), mirror.segmentPreloader().preloadSegment())
-                && same(metrics.segmentPreloader().finishSegment(), mirror.segmentPreloader().finishSegment())
-                && same(metrics.segmentReader().readSegment(), mirror.segmentReader().readSegment())
-                && metrics.segmentReader().records() == mirror.segmentReader().records()
-                && metrics.manager().lastValidLsn() == mirror.manager().lastValidLsn();
+        awaitSettled(stream, expected, preloads, finishes);
+        String p = WalRecoveryMetrics.DEFAULT_PREFIX;
+        MetricSamples truth = MetricSamples.of(c -> metrics.collect(p, c));
+        List<String> diff = MetricSamples.differences(truth, "in-memory",
+                MetricSamples.of(c -> stream.mirror().collect(p, c)), "stream");
         Operation64.Snapshot lag = stream.lag().snapshot();
-        out.printf(Locale.ROOT, "JFR event stream: %d of %d events folded, %s the in-memory metrics; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                stream.eventsSeen(), expected, same ? "matches" : "DOES NOT MATCH",
+        out.printf(Locale.ROOT, "JFR event stream: %d of %d events folded, %s; lost %d bytes, missing %d preload_segment"
+                        + " and %d finish_segment events; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                stream.eventsSeen(), expected, diff.isEmpty()
+                        ? "matches the in-memory metrics in every family (" + truth.samples().size() + " series)"
+                        : "DOES NOT MATCH the in-memory metrics in " + diff.size() + " of " + truth.samples().size() + " series",
+                stream.lostBytes(), stream.missingEvents("preload_segment"), stream.missingEvents("finish_segment"),
                 lag.percentileNanos(50) / 1e6, lag.percentileNanos(99) / 1e6, lag.maxNanos() / 1e6);
+        for (int i = 0; i < diff.size() && i < 20; i++) {
+            out.println("  differs: " + diff.get(i));
+        }
+        if (diff.size() > 20) {
+            out.println("  ... and " + (diff.size() - 20) + " more");
+        }
         out.flush();
     }
 
-    private static boolean same(Operation64 a, Operation64 b) {
-        Operation64.Snapshot x = a.snapshot();
-        Operation64.Snapshot y = b.snapshot();
-        return x.countsByStatus().equals(y.countsByStatus()) && x.totalNanos() == y.totalNanos();
+    /**
+     * Waits (at most 5 s) until every event is folded, the producer's final statistics have
+     * arrived, and one more batch has ended after that, so the loss account is settled too.
+     */
+    private static void awaitSettled(WalEventStream stream, long expected, long preloads, long finishes)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long settledAt = -1;
+        while (System.nanoTime() < deadline) {
+            boolean all = stream.eventsSeen() >= expected && stream.producerTotal("preload_segment") >= preloads
+                    && stream.producerTotal("finish_segment") >= finishes;
+            if (all && settledAt < 0) {
+                settledAt = stream.flushes();
+            } else if (all && stream.flushes() > settledAt) {
+                return;
+            }
+            Thread.sleep(20);
+        }
     }
 
     private RecoveryResult runRecording(Configuration settings) throws Exception {

@@ -2,6 +2,7 @@ package io.flashstrike.wal.cli;
 
 import io.flashstrike.wal.recovery.telemetry.EventFolder;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
 import io.flashstrike.wal.recovery.telemetry.stream.Repositories;
 import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
@@ -97,6 +98,9 @@ final class StreamCommand implements Callable<Integer> {
             for (String name : EventFolder.EVENT_NAMES) {
                 remote.enable(name).withThreshold(Duration.ZERO);
             }
+            // The stream's loss account: JFR's own data-loss events and the producer's totals.
+            remote.enable("jdk.DataLoss");
+            remote.enable(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
             stream = WalEventStream.of(remote, "JMX " + source.jmx, mirror);
         }
         MetricsHttpServer server = null;

@@ -5,6 +5,7 @@ import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import jdk.jfr.Configuration;
 import jdk.jfr.consumer.EventStream;
@@ -38,6 +39,13 @@ import java.util.logging.Logger;
  * or its repository disappears, the stream ends, {@link #awaitTermination} returns, and the mirror
  * keeps its final values.
  *
+ * <h2>Loss</h2>
+ * JFR can drop data (buffers it could not promote under contention, chunks removed from a
+ * repository before they were read); the counters would then simply be lower. So the stream also
+ * folds {@code jdk.DataLoss} ({@code stream_lost_bytes_total}) and the producer's own totals from
+ * {@code SegmentPreloaderStatistics}: {@code stream_missing_events{operation}} is the latest
+ * producer total minus what was folded, settled at the end of every batch (see {@link LossAccount}).
+ *
  * <h2>Lag</h2>
  * For every event, the wall-clock time from its end to its fold (after which a scrape sees it) is
  * recorded in {@code lag}: JFR's flush period (1 s by default) dominates it.
@@ -53,6 +61,7 @@ public final class WalEventStream implements AutoCloseable {
     private final AtomicLong handlerErrors = new AtomicLong();
     private final AtomicLong lastFlushNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong flushes = new AtomicLong();
+    private final LossAccount loss;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Consumer<RecordedEvent> listener = e -> { };
     private volatile Runnable flushListener = () -> { };
@@ -61,20 +70,30 @@ public final class WalEventStream implements AutoCloseable {
         this.stream = stream;
         this.source = source;
         this.folder = new EventFolder(mirror);
+        this.loss = new LossAccount(source);
         stream.setReuse(true);
         stream.setOrdered(false); // folding is order-free; unordered delivery lowers the lag
         for (String name : EventFolder.EVENT_NAMES) {
             stream.onEvent(name, this::handle);
         }
+        stream.onEvent(LossAccount.DATA_LOSS, this::handleLoss);
+        stream.onEvent(SegmentPreloaderStatisticsEvent.NAME, this::handleLoss);
         stream.onFlush(this::flushed);
         stream.onError(t -> LOG.log(Level.WARNING, "flashstrike: event stream from " + source + " failed: " + t, t));
-        stream.onClose(closed::countDown);
+        stream.onClose(() -> {
+            loss.settle(folder.metrics()); // the last batch may have ended without a flush callback
+            closed.countDown();
+        });
     }
 
     /** Streams this JVM's events with the given settings (e.g. {@code jfc/flashstrike-wal.jfc}). */
     public static WalEventStream inProcess(Configuration settings, WalRecoveryMetrics mirror) {
         WalEvents.register(); // before the stream starts: no metadata of ours mid-stream (JDK-8382242)
-        return new WalEventStream(new RecordingStream(settings), "this JVM", mirror);
+        RecordingStream rs = new RecordingStream(settings);
+        // The loss account needs these whatever the settings say.
+        rs.enable(LossAccount.DATA_LOSS);
+        rs.enable(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
+        return new WalEventStream(rs, "this JVM", mirror);
     }
 
     /**
@@ -139,9 +158,36 @@ public final class WalEventStream implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - lastFlushNanos.get());
     }
 
-    /** @return batches delivered so far */
+    /** @return batches delivered so far (each ends with the loss account settled) */
     public long flushes() {
         return flushes.get();
+    }
+
+    /** @return bytes JFR reported lost ({@code jdk.DataLoss}) */
+    public long lostBytes() {
+        return loss.lostBytes();
+    }
+
+    /**
+     * @param operation {@code preload_segment} or {@code finish_segment}
+     * @return operations the producer counted that this stream never folded, as of the last batch
+     */
+    public long missingEvents(String operation) {
+        return loss.missing(operationIndex(operation));
+    }
+
+    /** @return the producer's own total of {@code operation} as of the last batch (its statistics events) */
+    public long producerTotal(String operation) {
+        return loss.producerTotal(operationIndex(operation));
+    }
+
+    private static int operationIndex(String operation) {
+        for (int i = 0; i < LossAccount.OPERATIONS.length; i++) {
+            if (LossAccount.OPERATIONS[i].equals(operation)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no such operation: " + operation);
     }
 
     /** @return event end to fold, per event */
@@ -153,7 +199,8 @@ public final class WalEventStream implements AutoCloseable {
      * Collects the mirror's families under {@code prefix}, then the stream's health under
      * {@code subsystem="wal_event_stream"}: {@code prefix_stream_events_total},
      * {@code prefix_stream_handler_errors_total}, {@code prefix_stream_last_flush_age_seconds},
-     * {@code prefix_stream_lag} (event end to fold).
+     * {@code prefix_stream_lag} (event end to fold), {@code prefix_stream_lost_bytes_total},
+     * {@code prefix_stream_missing_events{operation}}.
      */
     public void collect(String prefix, MetricsCollector c) {
         folder.metrics().collect(prefix, c);
@@ -170,6 +217,14 @@ public final class WalEventStream implements AutoCloseable {
                     lastFlushAge().toNanos() / 1e9);
             c.gauge(prefix + "_stream_closed", "1 once the stream has ended (producer gone)", isClosed() ? 1 : 0);
             lag.collect(prefix + "_stream_lag", c);
+            c.counter(prefix + "_stream_lost_bytes_total", "Bytes JFR reported lost before the stream could read them (jdk.DataLoss)",
+                    lostBytes());
+            for (int i = 0; i < LossAccount.OPERATIONS.length; i++) {
+                c.pushLabel("operation", LossAccount.OPERATIONS[i]);
+                c.gauge(prefix + "_stream_missing_events",
+                        "Operations the producer counted (its statistics events) that the stream never folded", loss.missing(i));
+                c.popLabel();
+            }
         } finally {
             c.popLabel();
         }
@@ -201,8 +256,21 @@ public final class WalEventStream implements AutoCloseable {
         }
     }
 
+    private void handleLoss(RecordedEvent e) {
+        try {
+            loss.fold(e);
+        } catch (RuntimeException | Error t) {
+            failed("loss handler", t);
+        }
+    }
+
     private void flushed() {
         lastFlushNanos.set(System.nanoTime());
+        try {
+            loss.settle(folder.metrics());
+        } catch (RuntimeException | Error t) {
+            failed("loss settle", t);
+        }
         flushes.incrementAndGet();
         try {
             flushListener.run();
