@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -104,13 +105,8 @@ final class RecoveryRun {
      * say whether it did and, when not, which series differ and how.
      */
     private void reportStream(WalEventStream stream) throws InterruptedException {
-        long preloads = metrics.segmentPreloader().preloadSegment().snapshot().count();
-        long finishes = metrics.segmentPreloader().finishSegment().snapshot().count();
-        long expected = preloads + finishes
-                + metrics.segmentReader().waitForSegment().snapshot().count()
-                + metrics.segmentReader().readSegment().snapshot().count()
-                + metrics.manager().recover().snapshot().count();
-        awaitSettled(stream, expected, preloads, finishes);
+        long expected = WalEventStream.eventsOf(metrics);
+        stream.awaitSettled(metrics, Duration.ofSeconds(5));
         String p = WalRecoveryMetrics.DEFAULT_PREFIX;
         MetricSamples truth = MetricSamples.of(c -> metrics.collect(p, c));
         List<String> diff = MetricSamples.differences(truth, "in-memory",
@@ -130,26 +126,6 @@ final class RecoveryRun {
             out.println("  ... and " + (diff.size() - 20) + " more");
         }
         out.flush();
-    }
-
-    /**
-     * Waits (at most 5 s) until every event is folded, the producer's final statistics have
-     * arrived, and one more batch has ended after that, so the loss account is settled too.
-     */
-    private static void awaitSettled(WalEventStream stream, long expected, long preloads, long finishes)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        long settledAt = -1;
-        while (System.nanoTime() < deadline) {
-            boolean all = stream.eventsSeen() >= expected && stream.producerTotal("preload_segment") >= preloads
-                    && stream.producerTotal("finish_segment") >= finishes;
-            if (all && settledAt < 0) {
-                settledAt = stream.flushes();
-            } else if (all && stream.flushes() > settledAt) {
-                return;
-            }
-            Thread.sleep(20);
-        }
     }
 
     private RecoveryResult runRecording(Configuration settings) throws Exception {

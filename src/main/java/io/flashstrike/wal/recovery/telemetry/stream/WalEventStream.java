@@ -133,6 +133,40 @@ public final class WalEventStream implements AutoCloseable {
         return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Waits until the mirror can be compared with {@code truth}, the producer's in-memory metrics:
+     * every event they count folded, the producer's statistics at least at their totals, and one
+     * more batch ended after that, so the loss account is settled too.
+     *
+     * @return {@code false} when {@code timeout} passed first (then compare anyway: it says what is behind)
+     */
+    public boolean awaitSettled(WalRecoveryMetrics truth, Duration timeout) throws InterruptedException {
+        long events = eventsOf(truth);
+        long preloads = truth.segmentPreloader().preloadSegment().snapshot().count();
+        long finishes = truth.segmentPreloader().finishSegment().snapshot().count();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long settledAt = -1;
+        while (System.nanoTime() < deadline) {
+            boolean all = eventsSeen() >= events && loss.producerTotal(0) >= preloads && loss.producerTotal(1) >= finishes;
+            if (all && settledAt < 0) {
+                settledAt = flushes();
+            } else if (all && flushes() > settledAt) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    /** @return the events a recording at threshold 0 holds for what {@code m} counts (the folded kinds) */
+    public static long eventsOf(WalRecoveryMetrics m) {
+        return m.segmentPreloader().preloadSegment().snapshot().count()
+                + m.segmentPreloader().finishSegment().snapshot().count()
+                + m.segmentReader().waitForSegment().snapshot().count()
+                + m.segmentReader().readSegment().snapshot().count()
+                + m.manager().recover().snapshot().count();
+    }
+
     public boolean isClosed() {
         return closed.getCount() == 0;
     }
