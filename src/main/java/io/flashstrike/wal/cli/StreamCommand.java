@@ -116,8 +116,11 @@ final class StreamCommand implements Callable<Integer> {
             out.println(remoteGone ? "the followed JVM (" + s.source() + ") is gone; final values:" : end(s, repository, producer));
             mirror.dump("followed", out);
             var lag = s.lag().snapshot();
-            out.printf(Locale.ROOT, "%d events folded, %d handler errors; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                    s.eventsSeen(), s.handlerErrors(), lag.percentileNanos(50) / 1e6, lag.percentileNanos(99) / 1e6, lag.maxNanos() / 1e6);
+            out.printf(Locale.ROOT, "%d events folded, %d handler errors; lost %d bytes, missing %d preload_segment and %d"
+                            + " finish_segment events; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                    s.eventsSeen(), s.handlerErrors(), s.lostBytes(), s.missingEvents("preload_segment"),
+                    s.missingEvents("finish_segment"), lag.percentileNanos(50) / 1e6, lag.percentileNanos(99) / 1e6,
+                    lag.maxNanos() / 1e6);
             out.flush();
             serve.linger(out, server == null ? null : server.url());
         } finally {
