@@ -44,6 +44,29 @@ public final class ChildJvm {
         return await(startMain(jvmFlags, log, mainClass, args), log);
     }
 
+    /**
+     * @return the per-process JFR repository of child {@code pid} under {@code repo}, once it holds a
+     * chunk (30 s at most). Not before: at startup JFR creates a directory to probe that it can,
+     * and deletes it; under load a poll can find that one, which is gone a moment later.
+     */
+    public static Path awaitRepository(Path repo, long pid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                Path p = io.flashstrike.wal.recovery.telemetry.stream.Repositories.resolve(repo, pid);
+                try (var files = Files.list(p)) {
+                    if (files.anyMatch(f -> f.getFileName().toString().endsWith(".jfr"))) {
+                        return p;
+                    }
+                }
+            } catch (IOException notYet) {
+                // none yet, or the probe directory vanished under the listing
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no repository for pid " + pid + " in " + repo);
+    }
+
     private static Result await(Process p, Path log) throws Exception {
         try {
             assertTrue(p.waitFor(90, TimeUnit.SECONDS), "child JVM did not finish: " + Files.readString(log));

@@ -70,7 +70,7 @@ class StreamAtScaleTest {
                 "--linger", "60");
         Process sidecar = null;
         try {
-            Path perProcess = awaitRepository(repo, producer.pid());
+            Path perProcess = ChildJvm.awaitRepository(repo, producer.pid());
             sidecar = ChildJvm.start(List.of("-Xmx64m", "-Xlog:gc:file=" + gcLog),
                     sidecarLog, "stream", "--repository", perProcess.toString(), "--metrics-port", "0", "--dump-interval", "0",
                     "--linger", "60");
@@ -172,17 +172,5 @@ class StreamAtScaleTest {
             Thread.sleep(100);
         }
         throw new AssertionError(p + " never appeared in " + log + ":\n" + (Files.exists(log) ? Files.readString(log) : ""));
-    }
-
-    private static Path awaitRepository(Path repo, long pid) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try {
-                return Repositories.resolve(repo, pid);
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(20);
-            }
-        }
-        throw new AssertionError("no repository for pid " + pid + " in " + repo);
     }
 }
