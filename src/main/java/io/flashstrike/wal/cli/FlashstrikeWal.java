@@ -1,5 +1,6 @@
 package io.flashstrike.wal.cli;
 
+import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,6 +31,8 @@ public final class FlashstrikeWal implements Runnable {
     }
 
     public static void main(String[] args) {
+        // First thing: a recording started by JVM flags then gets no metadata of ours mid-stream (JDK-8382242).
+        WalEvents.register();
         System.exit(commandLine().execute(args));
     }
 
