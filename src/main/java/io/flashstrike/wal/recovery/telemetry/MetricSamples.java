@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * so that two sets of metrics can be compared family by family through the same collector seam
  * the exposition uses: whatever a scrape would show is compared, and nothing else.
  *
- * <p>Summaries become {@code name_count}, {@code name_sum} and {@code name{quantile="q"}}.
+ * <p>Histograms become {@code name_count}, {@code name_sum} and one {@code name_bucket{ns="lo-hi"}}
+ * per non-empty bucket of ours.
  * Not thread-safe: one instance per collection.
  */
 public final class MetricSamples implements MetricsCollector {
@@ -91,12 +92,12 @@ public final class MetricSamples implements MetricsCollector {
     }
 
     @Override
-    public void summary(String name, String help, long count, double sum, double[] quantiles, double[] values) {
-        for (int i = 0; i < quantiles.length; i++) {
-            put(name, "quantile=\"" + quantiles[i] + "\"", values[i]);
-        }
-        put(name + "_count", null, count);
-        put(name + "_sum", null, sum);
+    public void histogram(String name, String help, LatencyDistribution latency, double sumSeconds) {
+        // At the resolution of our own buckets, finer than any le set a scrape uses: equal here
+        // means equal under every HistogramBounds.
+        latency.forEachBucket((lowest, highest, count) -> put(name + "_bucket", "ns=\"" + lowest + "-" + highest + "\"", count));
+        put(name + "_count", null, latency.totalCount());
+        put(name + "_sum", null, sumSeconds);
     }
 
     private void put(String name, String extra, double value) {

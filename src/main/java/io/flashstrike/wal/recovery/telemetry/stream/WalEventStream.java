@@ -51,7 +51,13 @@ import java.util.logging.Logger;
  * recorded in {@code lag}: JFR's flush period (1 s by default) dominates it.
  */
 public final class WalEventStream implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(WalEventStream.class.getName());
+    /**
+     * Created on first use, not at class initialisation: the agent loads this class in JVMs whose
+     * application installs its own {@code java.util.logging} LogManager later (see WalAgent).
+     */
+    private static final class Log {
+        static final Logger LOG = Logger.getLogger(WalEventStream.class.getName());
+    }
 
     private final EventStream stream;
     private final String source;
@@ -79,7 +85,7 @@ public final class WalEventStream implements AutoCloseable {
         stream.onEvent(LossAccount.DATA_LOSS, this::handleLoss);
         stream.onEvent(SegmentPreloaderStatisticsEvent.NAME, this::handleLoss);
         stream.onFlush(this::flushed);
-        stream.onError(t -> LOG.log(Level.WARNING, "flashstrike: event stream from " + source + " failed: " + t, t));
+        stream.onError(t -> Log.LOG.log(Level.WARNING, "flashstrike: event stream from " + source + " failed: " + t, t));
         stream.onClose(() -> {
             loss.settle(folder.metrics()); // the last batch may have ended without a flush callback
             closed.countDown();
@@ -270,7 +276,7 @@ public final class WalEventStream implements AutoCloseable {
             stream.close();
         } catch (RuntimeException e) {
             // A remote stream whose JVM is gone cannot close its remote recording: nothing is lost.
-            LOG.log(Level.FINE, "flashstrike: closing the stream from " + source + ": " + e, e);
+            Log.LOG.log(Level.FINE, "flashstrike: closing the stream from " + source + ": " + e, e);
         } finally {
             closed.countDown();
         }
@@ -316,7 +322,7 @@ public final class WalEventStream implements AutoCloseable {
     private void failed(String what, Throwable t) {
         long n = handlerErrors.incrementAndGet();
         if (n <= 10 || n % 1000 == 0) {
-            LOG.log(Level.WARNING, "flashstrike: " + what + " threw (" + n + " so far), stream from " + source
+            Log.LOG.log(Level.WARNING, "flashstrike: " + what + " threw (" + n + " so far), stream from " + source
                     + " continues: " + t, t);
         }
     }
