@@ -1,14 +1,10 @@
 package io.flashstrike.wal.testsupport;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs our CLI in a child JVM of the same JDK and class path, with the JVM flags a user would pass. */
 public final class ChildJvm {
@@ -20,19 +16,24 @@ public final class ChildJvm {
     }
 
     public static Process start(List<String> jvmFlags, Path log, String... args) throws IOException {
+        return startMain(jvmFlags, "io.flashstrike.wal.cli.FlashstrikeWal", log, args);
+    }
+
+    /** Starts {@code mainClass} of the test class path; the caller destroys it ({@link Processes#destroy}) on failure. */
+    public static Process startMain(List<String> jvmFlags, String mainClass, Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.flashstrike.wal.cli.FlashstrikeWal");
+        cmd.add(mainClass);
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** Runs the child to its end, at most 90 s; a child still running then is killed and the test fails. */
     public static Result run(List<String> jvmFlags, Path log, String... args) throws Exception {
-        Process p = start(jvmFlags, log, args);
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "child JVM did not finish: " + Files.readString(log));
-        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        Processes.Result r = Processes.await(start(jvmFlags, log, args), log, Duration.ofSeconds(90), "child JVM " + String.join(" ", args));
+        return new Result(r.exit(), r.output());
     }
 }
