@@ -59,8 +59,21 @@ final class RecoveryRun {
         return metrics;
     }
 
+    /** Work to do once /metrics is bound, before the recovery (the demo generates its WAL here). */
+    interface Before {
+        void run() throws Exception;
+    }
+
     /** Runs the recovery; prints progress, dumps, the summary and the report; returns the result. */
     RecoveryResult run() throws Exception {
+        return run(() -> { });
+    }
+
+    /**
+     * Binds /metrics and opens the stream, runs {@code before}, then the recovery: a port in use
+     * or a bad .jfc fails before any work, {@code before}'s included.
+     */
+    RecoveryResult run(Before before) throws Exception {
         Configuration settings = jfrFile == null ? null : settings();
         // The stream first: a port in use or a bad .jfc fails before any work starts.
         WalEventStream stream = settings == null ? null : WalEventStream.inProcess(settings, new WalRecoveryMetrics());
@@ -76,6 +89,7 @@ final class RecoveryRun {
                 out.println("metrics: " + server.url());
                 out.flush();
             }
+            before.run();
             if (stream != null) {
                 stream.start();
             }

@@ -144,6 +144,16 @@ public class CliTest {
     }
 
     @Test
+    void demoBindsItsPortBeforeGeneratingTheWal() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Run r = run("demo", "--segments", "1", "--segment-size", "64KiB", "--no-jfr", "--metrics-port", String.valueOf(taken.getLocalPort()));
+            assertEquals(1, r.exit(), r.out() + r.err());
+            assertTrue(r.err().contains("cannot serve /metrics on 127.0.0.1:" + taken.getLocalPort()), r.err());
+            assertTrue(!r.out().contains("demo: generating") && !r.err().contains("generate"), "nothing generated: " + r.out() + r.err());
+        }
+    }
+
+    @Test
     void aMissingDirectoryIsAFailureNotCorruption(@TempDir Path tmp) {
         Run r = run("recover", "--dir", tmp.resolve("nope").toString(), "--no-jfr", "--dump-interval", "0",
                 "--metrics-port", "-1");
