@@ -179,7 +179,17 @@ final class RecoveryRun {
     }
 
     private Configuration settings() throws IOException, ParseException {
-        return options.jfc != null ? Configuration.create(options.jfc) : bundledSettings();
+        if (options.jfc == null) {
+            return bundledSettings();
+        }
+        // JFR's own messages name neither the file nor, for a missing one, the problem.
+        try {
+            return Configuration.create(options.jfc);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("cannot read --jfc " + options.jfc + ": no such file", e);
+        } catch (ParseException e) {
+            throw new IOException("cannot read --jfc " + options.jfc + ": not a JFR settings (.jfc) file: " + e.getMessage().strip(), e);
+        }
     }
 
     /** @return the .jfc shipped in the jar */
