@@ -65,12 +65,29 @@ public final class PackagedCli {
 
     /** Runs {@code cmd} in the project directory with this JDK first on PATH and {@code JAVA_OPTS} set. */
     public static Processes.Result bash(Path tmp, List<String> cmd, String javaOpts) throws IOException, InterruptedException {
+        return bashIn(ROOT, tmp, cmd, javaOpts);
+    }
+
+    /** Runs {@code cmd} to its end in {@code dir}, with this JDK first on PATH and {@code JAVA_OPTS} set. */
+    public static Processes.Result bashIn(Path dir, Path tmp, List<String> cmd, String javaOpts) throws IOException, InterruptedException {
         Path log = log(tmp);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().put("PATH", java().getParent() + java.io.File.pathSeparator + System.getenv("PATH"));
+        ProcessBuilder pb = builder(dir, cmd, log);
         pb.environment().put("JAVA_OPTS", javaOpts);
         return Processes.await(pb.start(), log, LIMIT, String.join(" ", cmd));
+    }
+
+    /** Starts {@code cmd} in {@code dir} with this JDK first on PATH and no {@code JAVA_OPTS}; the caller destroys it. */
+    public static Process startIn(Path dir, List<String> cmd, Path log) throws IOException {
+        ProcessBuilder pb = builder(dir, cmd, log);
+        pb.environment().remove("JAVA_OPTS");
+        return pb.start();
+    }
+
+    private static ProcessBuilder builder(Path dir, List<String> cmd, Path log) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("PATH", java().getParent() + java.io.File.pathSeparator + System.getenv("PATH"));
+        return pb;
     }
 
     public static Path java() {
