@@ -1,6 +1,7 @@
 package io.flashstrike.wal.cli;
 
 import io.flashstrike.wal.recovery.telemetry.stream.Repositories;
+import io.flashstrike.wal.testsupport.Dumps;
 import io.flashstrike.wal.testsupport.PackagedCli;
 import io.flashstrike.wal.testsupport.Processes;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,16 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,9 +76,9 @@ class PackagedStreamIT {
         // The JVM deletes its repository as it exits, so the sidecar may see either first.
         assertTrue(s.output().contains("the followed JVM (pid " + wanted.pid() + ") exited; final values:")
                 || s.output().contains("the repository " + wantedRepo + " was deleted; final values:"), s.output());
-        assertEquals(3, finalCount(w.output(), "Preload segment"));
+        assertEquals(3, Dumps.lastCount(w.output(), "Preload segment"));
         for (String op : OPERATIONS) {
-            assertEquals(finalCount(w.output(), op), finalCount(s.output(), op), op + ":\n" + s.output());
+            assertEquals(Dumps.lastCount(w.output(), op), Dumps.lastCount(s.output(), op), op + ":\n" + s.output());
         }
     }
 
@@ -94,12 +91,16 @@ class PackagedStreamIT {
         Process sidecar = sidecar(sidecarLog, "--repository", repo.toString(), "--dump-interval", "0.5");
         // Once the sidecar has folded the whole recovery, the repository goes while its JVM still runs.
         awaitLog(sidecarLog, Pattern.compile(" Recover         : [0-9.]+ ms \\| count 1 "), sidecar);
-        deleteTree(perProcess);
+        try (var files = Files.walk(perProcess)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
         Processes.Result s = Processes.await(sidecar, sidecarLog, Duration.ofSeconds(30), "the sidecar");
         assertEquals(0, s.exit(), s.output());
         assertTrue(s.output().contains("the repository " + perProcess + " was deleted; final values:"), s.output());
         assertTrue(producer.isAlive(), "the producer was still running: the deletion, not its exit, ended the sidecar");
-        assertEquals(2, finalCount(s.output(), "Preload segment"), s.output());
+        assertEquals(2, Dumps.lastCount(s.output(), "Preload segment"), s.output());
     }
 
     private Path generate(String name, int segments) throws Exception {
@@ -154,32 +155,5 @@ class PackagedStreamIT {
             Thread.sleep(50);
         }
         throw new AssertionError(p + " not within 30 s in:\n" + Files.readString(log));
-    }
-
-    /** The count in the last dump frame of {@code out}. */
-    private static long finalCount(String out, String op) {
-        Matcher m = Pattern.compile(" " + Pattern.quote(op) + ": [0-9.]+ ms \\| count (\\d+)").matcher(out);
-        long last = -1;
-        while (m.find()) {
-            last = Long.parseLong(m.group(1));
-        }
-        assertTrue(last >= 0, op + " not in:\n" + out);
-        return last;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

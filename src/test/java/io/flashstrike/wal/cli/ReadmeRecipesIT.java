@@ -1,5 +1,6 @@
 package io.flashstrike.wal.cli;
 
+import io.flashstrike.wal.testsupport.Dumps;
 import io.flashstrike.wal.testsupport.PackagedCli;
 import io.flashstrike.wal.testsupport.Processes;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +81,7 @@ class ReadmeRecipesIT {
         assertTrue(sidecar.output().contains(") exited; final values:") || sidecar.output().contains(" was deleted; final values:"),
                 sidecar.output());
         assertTrue(sidecar.output().contains("[followed Segment Preloader Metrics]"), sidecar.output());
-        assertEquals(4, lastCount(sidecar.output(), "Preload segment"), "the sidecar's final values:\n" + sidecar.output());
+        assertEquals(4, Dumps.lastCount(sidecar.output(), "Preload segment"), "the sidecar's final values:\n" + sidecar.output());
 
         runJmx(root, expect(blocks.get(5), "-Dcom.sun.management.jmxremote.ssl=false"), expect(blocks.get(6), "stream --jmx 127.0.0.1:9010"));
 
@@ -174,15 +175,6 @@ class ReadmeRecipesIT {
 
     private static long count(String text, String s) {
         return text.split(Pattern.quote(s), -1).length - 1;
-    }
-
-    private static long lastCount(String out, String op) {
-        Matcher m = Pattern.compile(" " + Pattern.quote(op) + ": [0-9.]+ ms \\| count (\\d+)").matcher(out);
-        long last = -1;
-        while (m.find()) {
-            last = Long.parseLong(m.group(1));
-        }
-        return last;
     }
 
     private static int freePort() throws Exception {

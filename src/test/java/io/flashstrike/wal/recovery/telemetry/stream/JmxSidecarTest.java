@@ -3,6 +3,7 @@ package io.flashstrike.wal.recovery.telemetry.stream;
 import io.flashstrike.wal.cli.CliTest;
 import io.flashstrike.wal.testsupport.AfterRecordingStarts;
 import io.flashstrike.wal.testsupport.ChildJvm;
+import io.flashstrike.wal.testsupport.Dumps;
 import io.flashstrike.wal.testsupport.Processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,23 +60,13 @@ class JmxSidecarTest {
             assertTrue(sidecar.out().contains("following JMX 127.0.0.1:" + port), sidecar.out());
             assertTrue(!sidecar.out().contains("--duration elapsed"), "the sidecar must notice the JVM ending:\n" + sidecar.out());
             String childOut = c.output();
-            assertEquals(4, count(childOut, "Preload segment"), childOut);
-            assertEquals(count(childOut, "Preload segment"), count(sidecar.out(), "Preload segment"),
+            assertEquals(4, Dumps.lastCount(childOut, "Preload segment"), childOut);
+            assertEquals(Dumps.lastCount(childOut, "Preload segment"), Dumps.lastCount(sidecar.out(), "Preload segment"),
                     "sidecar:\n" + sidecar.out() + "\nchild:\n" + childOut);
-            assertEquals(count(childOut, "Read segment    "), count(sidecar.out(), "Read segment    "));
+            assertEquals(Dumps.lastCount(childOut, "Read segment    "), Dumps.lastCount(sidecar.out(), "Read segment    "));
         } finally {
             Processes.destroy(child);
         }
-    }
-
-    private static long count(String dump, String prefix) {
-        Matcher m = Pattern.compile(" " + Pattern.quote(prefix) + ": [0-9.]+ ms \\| count (\\d+)").matcher(dump);
-        long last = -1;
-        while (m.find()) {
-            last = Long.parseLong(m.group(1));
-        }
-        assertTrue(last >= 0, prefix + " missing in:\n" + dump);
-        return last;
     }
 
     /** @return true once the child says it waits (its JMX agent is up), false if it exited first */
