@@ -62,9 +62,10 @@ class PackagedStreamIT {
     void followsThePidItIsGivenUntilThatProducerExits() throws Exception {
         Path repo = Files.createDirectory(tmp.resolve("repo"));
         // Two producers in one repository; --pid picks the older, so "the newest live one" cannot pass for it.
-        Process wanted = producer(repo, generate("wal-3", 3), "wanted.log", 6);
+        // Lingering 10 s leaves the sidecar (a JVM start away) ample time to find it alive on a loaded machine.
+        Process wanted = producer(repo, generate("wal-3", 3), "wanted.log", 10);
         Path wantedRepo = awaitRepository(repo, wanted.pid());
-        Process other = producer(repo, generate("wal-2", 2), "other.log", 6);
+        Process other = producer(repo, generate("wal-2", 2), "other.log", 10);
         awaitRepository(repo, other.pid());
         Path sidecarLog = tmp.resolve("sidecar.log");
         Process sidecar = sidecar(sidecarLog, "--repository", repo.toString(), "--pid", String.valueOf(wanted.pid()), "--dump-interval", "0");

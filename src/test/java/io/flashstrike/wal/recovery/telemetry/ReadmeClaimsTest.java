@@ -51,7 +51,11 @@ class ReadmeClaimsTest {
                 }
             }
             assertEquals(actual, documented, type.getName());
+            // "off unless the .jfc turns it on" holds for the periodic event alone
+            jdk.jfr.Enabled enabled = c.getAnnotation(jdk.jfr.Enabled.class);
+            assertEquals(c == SegmentPreloaderStatisticsEvent.class, enabled != null && !enabled.value(), type.getName() + " @Enabled");
         }
+        assertTrue(readme.contains("**off unless the `.jfc` turns it on**"), "the statistics row says so");
     }
 
     @Test
