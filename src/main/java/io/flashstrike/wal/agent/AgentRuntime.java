@@ -68,7 +68,7 @@ final class AgentRuntime {
             WalEventStream s = WalEventStream.inProcess(settings, new WalRecoveryMetrics());
             stream = s;
             server = MetricsHttpServer.start(options.bind(), options.port(), c -> s.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c));
-            s.start();
+            s.startDaemon("flashstrike-wal-agent-stream", java.time.Duration.ofSeconds(START_WAIT_SECONDS));
             started.countDown();
             if (options.dumpInterval() > 0) {
                 startDumps(s, options.dumpInterval());

@@ -1,7 +1,9 @@
 package io.flashstrike.wal.cli;
 
 import io.flashstrike.wal.testsupport.Dumps;
+import io.flashstrike.wal.testsupport.Exposition;
 import io.flashstrike.wal.testsupport.PackagedCli;
+import io.flashstrike.wal.testsupport.PrometheusServer;
 import io.flashstrike.wal.testsupport.Processes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,7 @@ class ReadmeRecipesIT {
         while (m.find()) {
             blocks.add(m.group(1));
         }
-        assertEquals(8, blocks.size(), "README's bash blocks changed: give the new one a step here");
+        assertEquals(9, blocks.size(), "README's bash blocks changed: give the new one a step here");
         Path root = userRoot();
 
         String demo = only(blocks.get(0), "tools/flashstrike-wal demo", "mvn -B verify");
@@ -85,7 +87,14 @@ class ReadmeRecipesIT {
 
         runJmx(root, expect(blocks.get(5), "-Dcom.sun.management.jmxremote.ssl=false"), expect(blocks.get(6), "stream --jmx 127.0.0.1:9010"));
 
-        Processes.Result report = run(root, expect(blocks.get(7), "tools/jfr-report /tmp/recovery.jfr"));
+        try (PrometheusServer gateway = PrometheusServer.startPushgateway(tmp.resolve("pushgateway"))) {
+            run(root, expect(blocks.get(7), "--push-gateway http://pushgateway:9091").replace("http://pushgateway:9091", gateway.url()));
+            String pushed = Exposition.scrape(gateway.url() + "/metrics");
+            assertTrue(pushed.contains("flashstrike_wal_last_success_timestamp_seconds{instance=\""), pushed);
+            assertTrue(pushed.contains("job=\"flashstrike_wal_recovery\""), pushed);
+        }
+
+        Processes.Result report = run(root, expect(blocks.get(8), "tools/jfr-report /tmp/recovery.jfr"));
         assertTrue(report.output().contains("Report of ") && report.output().contains("\"eventTypes\""), report.output());
     }
 

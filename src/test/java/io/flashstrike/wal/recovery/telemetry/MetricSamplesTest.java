@@ -32,6 +32,6 @@ class MetricSamplesTest {
                 P + "_preload_segment_total{subsystem=\"wal_recovery_worker\",outcome=\"failure\",status=\"UNKNOWN\"}: in-memory 0, stream 1",
                 P + "_segments_replayed_total{subsystem=\"wal_recovery_manager\"}: in-memory 1, stream 2"),
                 diff);
-        assertTrue(a.families().contains(P + "_preload_segment_duration_seconds"), a.families().toString());
+        assertTrue(a.families().contains(P + "_preload_segment_duration_seconds_bucket"), a.families().toString());
     }
 }

@@ -35,7 +35,10 @@ import java.util.logging.Logger;
  * @param duration  the event class's {@code duration} field, in ticks
  */
 public record EventTiming(VarHandle startTime, VarHandle duration) {
-    private static final Logger LOG = Logger.getLogger(EventTiming.class.getName());
+    /** Created on first use: the updaters load this class, and a library must not initialise java.util.logging. */
+    private static final class Log {
+        static final Logger LOG = Logger.getLogger(EventTiming.class.getName());
+    }
 
     static final int UNCALIBRATED = 0;
     static final int EXACT = 1;
@@ -130,10 +133,10 @@ public record EventTiming(VarHandle startTime, VarHandle duration) {
                 originTicks = first[1];
                 ticksPerNano = fit.ticksPerNano();
             } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "JFR tick calibration failed", e);
+                Log.LOG.log(Level.FINE, "JFR tick calibration failed", e);
             }
             if (result == FAILED) {
-                LOG.warning("flashstrike: cannot map System.nanoTime() to JFR ticks on this JVM;"
+                Log.LOG.warning("flashstrike: cannot map System.nanoTime() to JFR ticks on this JVM;"
                         + " WAL events are timed by JFR at commit, the in-memory metrics stay exact");
             }
             mode = result;

@@ -26,7 +26,10 @@ final class LossAccount {
     static final String DATA_LOSS = "jdk.DataLoss";
     /** The operation label values, in {@link #missing} index order. */
     static final String[] OPERATIONS = {"preload_segment", "finish_segment"};
-    private static final Logger LOG = Logger.getLogger(LossAccount.class.getName());
+    /** Created on first use: the agent loads this class in JVMs that install their own LogManager later. */
+    private static final class Log {
+        static final Logger LOG = Logger.getLogger(LossAccount.class.getName());
+    }
 
     private final String source;
     /** blockId -> {preload total, finish total}, the largest seen. */
@@ -73,7 +76,7 @@ final class LossAccount {
         missingPreload = mp;
         missingFinish = mf;
         if (wasZero && (mp > 0 || mf > 0)) {
-            LOG.warning("flashstrike: the stream from " + source + " is missing " + mp + " preload_segment and " + mf
+            Log.LOG.warning("flashstrike: the stream from " + source + " is missing " + mp + " preload_segment and " + mf
                     + " finish_segment events the producer counted (" + lostBytes + " bytes lost by JFR so far;"
                     + " also a threshold above 0 or a stream started after the operations); the mirror undercounts");
         }

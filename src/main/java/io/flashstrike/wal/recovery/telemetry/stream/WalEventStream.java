@@ -134,6 +134,42 @@ public final class WalEventStream implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts the stream on a daemon thread of ours, for a JVM we do not own (the agent): the thread
+     * JFR's {@code startAsync} makes is not a daemon and would keep the application's JVM alive
+     * after its {@code main} returns. Returns once the stream's recording runs (events committed
+     * from then on are folded), or after {@code wait}.
+     */
+    public WalEventStream startDaemon(String threadName, Duration wait) throws InterruptedException {
+        java.util.Set<Long> before = runningRecordings();
+        Thread t = new Thread(() -> {
+            try {
+                stream.start();
+            } catch (RuntimeException | Error e) {
+                failed("stream", e);
+            } finally {
+                closed.countDown();
+            }
+        }, threadName);
+        t.setDaemon(true);
+        t.start();
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline && !isClosed() && before.containsAll(runningRecordings())) {
+            Thread.sleep(5);
+        }
+        return this;
+    }
+
+    private static java.util.Set<Long> runningRecordings() {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (jdk.jfr.Recording r : jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings()) {
+            if (r.getState() == jdk.jfr.RecordingState.RUNNING) {
+                ids.add(r.getId());
+            }
+        }
+        return ids;
+    }
+
     /** @return {@code true} when the stream ended within {@code timeout} */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
