@@ -67,14 +67,12 @@ final class RecoveryRun {
         MetricsHttpServer server = null;
         try {
             if (serve.enabled()) {
-                server = MetricsHttpServer.start(serve.bind, serve.port, serve.buckets, c -> {
+                server = serve.start(c -> {
                     metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
                     if (stream != null) {
                         stream.collectHealth(WalRecoveryMetrics.DEFAULT_PREFIX, c);
                     }
-                });
-                out.println("metrics: " + server.url());
-                out.flush();
+                }, out);
             }
             if (stream != null) {
                 stream.start();

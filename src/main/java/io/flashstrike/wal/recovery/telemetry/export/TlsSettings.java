@@ -141,6 +141,8 @@ final class TlsSettings {
                     certs.add(converter.getCertificate(h));
                 }
             }
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
+            throw new WebConfig.Invalid(file, field + " " + pem + ": cannot read: " + WebConfig.ioProblem(e));
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new WebConfig.Invalid(file, field + " " + pem + ": cannot read a PEM certificate: " + WebConfig.oneLine(e));
         }
@@ -165,6 +167,8 @@ final class TlsSettings {
                 }
                 // "EC PARAMETERS" (openssl ecparam -genkey) and certificates may precede the key
             }
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
+            throw new WebConfig.Invalid(file, "key_file " + pem + ": cannot read: " + WebConfig.ioProblem(e));
         } catch (IOException | RuntimeException e) {
             throw new WebConfig.Invalid(file, "key_file " + pem + ": cannot read a PEM private key: " + WebConfig.oneLine(e));
         }

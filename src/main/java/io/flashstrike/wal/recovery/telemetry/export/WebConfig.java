@@ -79,7 +79,7 @@ public final class WebConfig {
                     .setMaxAliasesForCollections(10).setCodePointLimit(1 << 20).build();
             root = new Load(settings).loadFromReader(in);
         } catch (IOException e) {
-            throw new Invalid(file, "cannot read: " + oneLine(e));
+            throw new Invalid(file, "cannot read: " + ioProblem(e));
         } catch (YamlEngineException e) {
             throw new Invalid(file, "not valid YAML: " + oneLine(e));
         }
@@ -131,6 +131,16 @@ public final class WebConfig {
             }
         }
         return (Map<String, Object>) node;
+    }
+
+    static String ioProblem(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return oneLine(e);
     }
 
     static String oneLine(Throwable e) {
