@@ -93,6 +93,20 @@ public final class TestPki {
         return key;
     }
 
+    /** @return a client-side TLS context that trusts this CA alone */
+    public javax.net.ssl.SSLContext trustingCa() throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (java.io.InputStream in = Files.newInputStream(caCert)) {
+            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
     /** @return a bcrypt hash of {@code password} as {@code htpasswd -nBC 10} prints it */
     public static String htpasswd(String user, String password) throws Exception {
         require("/usr/bin/htpasswd", "apache2-utils");

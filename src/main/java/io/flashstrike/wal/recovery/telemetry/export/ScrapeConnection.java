@@ -34,6 +34,7 @@ final class ScrapeConnection implements Runnable {
     private final Consumer<ScrapeConnection> onExit;
     private volatile long deadline;
     private volatile long waitingSince;
+    private volatile long busySince;
     private volatile boolean waiting = true;
 
     ScrapeConnection(Socket raw, Context context, Consumer<ScrapeConnection> onExit) {
@@ -51,6 +52,11 @@ final class ScrapeConnection implements Runnable {
 
     long waitingSince() {
         return waitingSince;
+    }
+
+    /** @return when it began answering its current request (meaningful while not {@link #waiting}) */
+    long busySince() {
+        return busySince;
     }
 
     long deadline() {
@@ -107,8 +113,9 @@ final class ScrapeConnection implements Runnable {
             HttpResponse.plain(out, e.status(), e.getMessage() + "\n", false, true);
             return false;
         }
+        busySince = System.nanoTime();
+        deadline = busySince + limits.responseTimeout().toNanos();
         waiting = false;
-        deadline = System.nanoTime() + limits.responseTimeout().toNanos();
         boolean keepAlive = request.keepAlive();
         boolean head = request.method().equals("HEAD");
         BasicAuthUsers users = context.web().users();

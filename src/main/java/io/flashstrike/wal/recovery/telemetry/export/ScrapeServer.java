@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * scraper, rather than the idle connection. See docs/DESIGN.md.
  */
 final class ScrapeServer implements AutoCloseable {
+    /** A scrape renders and writes in milliseconds; one answering longer may be evicted at the cap. */
+    static final long BUSY_GRACE_NANOS = 1_000_000_000L;
     private final ServerSocket listener;
     private final ServeLimits limits;
     private final ThreadPoolExecutor pool;
@@ -115,12 +117,7 @@ final class ScrapeServer implements AutoCloseable {
         ScrapeConnection c = new ScrapeConnection(raw, context, this::forget);
         synchronized (open) {
             if (open.size() >= limits.maxConnections()) {
-                ScrapeConnection victim = null;
-                for (ScrapeConnection o : open) {
-                    if (o.waiting() && (victim == null || o.waitingSince() - victim.waitingSince() < 0)) {
-                        victim = o;
-                    }
-                }
+                ScrapeConnection victim = victim(System.nanoTime());
                 if (victim == null) {
                     ScrapeConnection.closeQuietly(raw); // every connection is answering: this one waits for a retry
                     return;
@@ -137,6 +134,26 @@ final class ScrapeServer implements AutoCloseable {
             forget(c);
             c.abort();
         }
+    }
+
+    /**
+     * The connection that has waited longest for a request; failing that, the one longest busy
+     * past {@link #BUSY_GRACE_NANOS} (a client that asked and does not read its answer); else none.
+     * Caller holds {@code open}.
+     */
+    private ScrapeConnection victim(long now) {
+        ScrapeConnection idle = null;
+        ScrapeConnection stuck = null;
+        for (ScrapeConnection o : open) {
+            if (o.waiting()) {
+                if (idle == null || o.waitingSince() - idle.waitingSince() < 0) {
+                    idle = o;
+                }
+            } else if (now - o.busySince() > BUSY_GRACE_NANOS && (stuck == null || o.busySince() - stuck.busySince() < 0)) {
+                stuck = o;
+            }
+        }
+        return idle != null ? idle : stuck;
     }
 
     private void sweep(long now) {

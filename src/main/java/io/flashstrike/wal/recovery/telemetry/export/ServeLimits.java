@@ -7,8 +7,9 @@ import java.time.Duration;
  * enforced by the server itself, per instance: no JVM-wide system property is read or set.
  *
  * @param maxConnections  connections open at once; at the cap a new one evicts the connection that
- *                        has waited longest for its request (idle or slow), and is refused only when
- *                        every connection is busy answering
+ *                        has waited longest for its request (idle or slow), else the one answering
+ *                        longest past a second, and is refused only when every connection is
+ *                        answering a request it began within the last second
  * @param headTimeout     from accept, or from the first byte of a request on a kept-alive
  *                        connection, to the end of its headers, TLS handshake included
  * @param idleTimeout     how long a kept-alive connection may wait for its next request

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -17,8 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,11 +118,46 @@ class HostileClientsTest {
     }
 
     @Test
+    void connectionsStuckInTheirAnswerAreEvictedAfterTheGrace() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger renders = new java.util.concurrent.atomic.AtomicInteger();
+        List<Socket> stuck = new ArrayList<>();
+        try (MetricsHttpServer server = MetricsHttpServer.start("127.0.0.1", 0, HistogramBounds.DEFAULT, WebConfig.NONE, LIMITS, c -> {
+            if (renders.incrementAndGet() <= LIMITS.maxConnections()) {
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS); // an answer that never gets written
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
+        })) {
+            for (int i = 0; i < LIMITS.maxConnections(); i++) {
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port());
+                s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: stuck\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                stuck.add(s);
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (renders.get() < LIMITS.maxConnections() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(LIMITS.maxConnections(), renders.get(), "every slot is answering");
+            Thread.sleep(ScrapeServer.BUSY_GRACE_NANOS / 1_000_000 + 200); // past the grace: now evictable
+            long latency = scrape(() -> new Socket(InetAddress.getLoopbackAddress(), server.port()));
+            System.out.printf(Locale.ROOT, "stuck answers: %d slots answering for over 1 s, a scrape evicted one and took %.1f ms%n",
+                    stuck.size(), latency / 1e6);
+        } finally {
+            release.countDown();
+            closeAll(stuck);
+        }
+    }
+
+    @Test
     void silentConnectionsToTheTlsPortDoNotHoldTheHandshakeOfAScrape(@TempDir Path tmp) throws Exception {
         TestPki pki = TestPki.create(tmp.resolve("pki"));
         Path web = tmp.resolve("web.yml");
         Files.writeString(web, "tls_server_config:\n  cert_file: pki/server.crt\n  key_file: pki/server.key\n");
-        SSLContext trusting = trusting(pki.caCert);
+        SSLContext trusting = pki.trustingCa();
         List<Socket> hostile = new ArrayList<>();
         try (MetricsHttpServer server = serve(WebConfig.load(web))) {
             for (int i = 0; i < 100; i++) {
@@ -169,19 +201,6 @@ class HostileClientsTest {
         } catch (IOException reset) {
             return true;
         }
-    }
-
-    private static SSLContext trusting(Path ca) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(ca)) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 
     private static long connectionThreads() {
