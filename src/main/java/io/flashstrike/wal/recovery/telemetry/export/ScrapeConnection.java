@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * One client connection, on its own pool thread: the TLS handshake, then requests (kept alive,
+ * One client connection, on its own thread: the TLS handshake, then requests (kept alive,
  * HTTP/1.1) until the client closes, a limit is hit or the server aborts it. Publishes to the
  * acceptor, through volatiles, whether it is waiting for a request and its deadline; the acceptor
  * alone calls {@link #abort}. Every path that answers 401 writes no byte of metrics.

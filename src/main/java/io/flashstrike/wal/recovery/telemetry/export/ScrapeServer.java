@@ -13,11 +13,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small HTTP/1.1 server for {@code /metrics}, built so that no client can keep another from
@@ -25,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code name[]}), this class owns sockets, threads and time.
  *
  * <p>Threads: one acceptor, which never reads from a client (the TLS handshake and the request
- * happen on the connection's own thread), and at most {@link ServeLimits#maxConnections()}
- * connection threads of a bounded pool, all daemons of this server. The recovery's threads never
+ * happen on the connection's own thread), and one thread per open connection, at most twice
+ * {@link ServeLimits#maxConnections()} alive (room for evicted ones still unwinding), all daemons
+ * of this server. The recovery's threads never
  * run any of it. The acceptor also enforces every deadline: each connection publishes its
  * deadline (volatile), and a connection past it has its raw socket closed, which unblocks whatever
  * read or write its thread is in. Closing the raw socket, not the {@code SSLSocket} over it, never
@@ -43,7 +41,9 @@ final class ScrapeServer implements AutoCloseable {
     static final long BUSY_GRACE_NANOS = 1_000_000_000L;
     private final ServerSocket listener;
     private final ServeLimits limits;
-    private final ThreadPoolExecutor pool;
+    /** One permit per live connection thread, taken by the acceptor, returned as the thread ends. */
+    private final Semaphore threads;
+    private long threadNumber;
     private final Thread acceptor;
     private final Set<ScrapeConnection> open = new HashSet<>(); // guarded by itself
     private final ScrapeConnection.Context context;
@@ -53,14 +53,7 @@ final class ScrapeServer implements AutoCloseable {
         this.listener = listener;
         this.limits = limits;
         this.context = context;
-        AtomicInteger n = new AtomicInteger();
-        // A cap on threads, no queue: a connection either gets a thread now or is closed. Twice the
-        // connection cap, so threads of just-evicted connections, still unwinding, leave room.
-        this.pool = new ThreadPoolExecutor(0, 2 * limits.maxConnections(), 10, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(null, r, "flashstrike-metrics-conn-" + n.incrementAndGet(), 512 * 1024);
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = new Semaphore(2 * limits.maxConnections());
         this.acceptor = new Thread(this::acceptLoop, "flashstrike-metrics-accept");
         acceptor.setDaemon(true);
     }
@@ -127,12 +120,29 @@ final class ScrapeServer implements AutoCloseable {
             }
             open.add(c);
         }
+        boolean started = false;
         try {
-            pool.execute(c);
-        } catch (RejectedExecutionException e) {
-            // evicted threads not yet gone, or closing
-            forget(c);
-            c.abort();
+            // Evicted threads unwind within milliseconds of their socket closing: wait for one, briefly.
+            if (threads.tryAcquire(1, TimeUnit.SECONDS)) {
+                Thread t = new Thread(null, () -> {
+                    try {
+                        c.run();
+                    } finally {
+                        threads.release();
+                    }
+                }, "flashstrike-metrics-conn-" + ++threadNumber, 512 * 1024);
+                t.setDaemon(true);
+                t.start();
+                started = true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        } finally {
+            if (!started) {
+                forget(c);
+                c.abort();
+            }
         }
     }
 
@@ -185,10 +195,12 @@ final class ScrapeServer implements AutoCloseable {
             open.clear();
         }
         all.forEach(ScrapeConnection::abort);
-        pool.shutdownNow();
         try {
             acceptor.join(5_000);
-            pool.awaitTermination(5, TimeUnit.SECONDS);
+            // every connection thread gone: all permits back (bounded; a stuck render is not ours to kill)
+            if (threads.tryAcquire(2 * limits.maxConnections(), 5, TimeUnit.SECONDS)) {
+                threads.release(2 * limits.maxConnections());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
