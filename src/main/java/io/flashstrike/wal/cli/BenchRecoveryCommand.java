@@ -6,6 +6,7 @@ import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
 import io.flashstrike.wal.recovery.Unmapper;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import io.flashstrike.wal.segment.SegmentFiles;
 import io.flashstrike.wal.segment.WalGenerator;
 import jdk.jfr.Configuration;
@@ -162,6 +163,7 @@ final class BenchRecoveryCommand implements Callable<Integer> {
         try {
             Recording recording = null;
             if (jfr) {
+                WalEvents.register(); // before the recording starts (JDK-8382242)
                 try (var in = BenchRecoveryCommand.class.getResourceAsStream("/jfc/flashstrike-wal.jfc")) {
                     recording = new Recording(Configuration.create(new InputStreamReader(in, StandardCharsets.UTF_8)));
                 }

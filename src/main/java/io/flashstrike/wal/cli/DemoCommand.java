@@ -55,9 +55,13 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions serve;
 
+    @Mixin
+    PushOptions push;
+
     @Override
     public Integer call() throws Exception {
         options.validate(spec.commandLine());
+        push.gateway(); // a bad push target is a usage error before any work
         if (segments < 1 || segmentSize > Integer.MAX_VALUE || recordSize > Integer.MAX_VALUE || dumpInterval < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--segments must be at least 1, sizes below 2 GiB, --dump-interval not negative");
@@ -72,7 +76,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println("demo: " + g.records() + " records written; recovering with JFR on");
             out.flush();
             Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : RecoverCommand.defaultJfrFile("flashstrike-wal-demo"));
-            RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve, out).run();
+            RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve, out)
+                    .push(push, spec.commandLine().getErr()).run();
             RecoverCommand.reportOutcome(r, spec.commandLine().getErr());
             if (r.records() != g.records()) {
                 spec.commandLine().getErr().println("flashstrike-wal: demo recovered " + r.records() + " of " + g.records() + " records");

@@ -1,5 +1,6 @@
 package io.flashstrike.wal.cli;
 
+import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "flashstrike-wal", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
         description = "Generate, recover and inspect Flashstrike WAL directories, with JFR telemetry.",
         subcommands = {GenerateCommand.class, RecoverCommand.class, DemoCommand.class, StreamCommand.class,
-                ReportCommand.class, BenchRecoveryCommand.class, CommandLine.HelpCommand.class},
+                ReportCommand.class, BenchRecoveryCommand.class, AttachCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (I/O error, port in use, ...)", "2:usage error", "3:corruption found in the WAL"})
 public final class FlashstrikeWal implements Runnable {
@@ -39,6 +40,8 @@ public final class FlashstrikeWal implements Runnable {
     }
 
     public static void main(String[] args) {
+        // First thing: a recording started by JVM flags then gets no metadata of ours mid-stream (JDK-8382242).
+        WalEvents.register();
         System.exit(commandLine().execute(args));
     }
 

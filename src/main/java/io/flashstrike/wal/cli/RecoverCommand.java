@@ -45,15 +45,19 @@ final class RecoverCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions serve;
 
+    @Mixin
+    PushOptions push;
+
     @Override
     public Integer call() throws Exception {
         options.validate(spec.commandLine());
+        push.gateway(); // a bad push target is a usage error before any work
         if (dumpInterval < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dump-interval must not be negative");
         }
         Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : defaultJfrFile("flashstrike-wal"));
         RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve,
-                spec.commandLine().getOut()).run();
+                spec.commandLine().getOut()).push(push, spec.commandLine().getErr()).run();
         reportOutcome(r, spec.commandLine().getErr());
         return r.exitCode();
     }

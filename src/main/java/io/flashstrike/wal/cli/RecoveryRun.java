@@ -5,9 +5,11 @@ import io.flashstrike.wal.segment.SizeParser;
 import io.flashstrike.wal.recovery.RecordConsumer;
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
+import io.flashstrike.wal.recovery.telemetry.MetricSamples;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
+import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
 import io.flashstrike.wal.report.RecordingReport;
 import jdk.jfr.Configuration;
@@ -22,6 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +46,9 @@ final class RecoveryRun {
     private final PrintWriter out;
     private final MetricsOptions serve;
     private final WalRecoveryMetrics metrics = new WalRecoveryMetrics();
+    private io.flashstrike.wal.recovery.telemetry.export.PushGateway push;
+    private double pushInterval;
+    private PrintWriter err;
     /** A digest of every payload, so the replay does real work on every byte it delivers. */
     private long digest;
 
@@ -55,24 +62,39 @@ final class RecoveryRun {
         this.out = out;
     }
 
+    /** Pushes to {@code options}' gateway during and at the end of the run (no-op without --push-gateway). */
+    RecoveryRun push(PushOptions options, PrintWriter err) {
+        this.push = options.gateway();
+        this.pushInterval = options.interval;
+        this.err = err;
+        return this;
+    }
+
     WalRecoveryMetrics metrics() {
         return metrics;
     }
 
     /** Runs the recovery; prints progress, dumps, the summary and the report; returns the result. */
     RecoveryResult run() throws Exception {
+        WalEvents.register(); // before the stream and the recording start (JDK-8382242)
         Configuration settings = jfrFile == null ? null : settings();
         // The stream first: a port in use or a bad .jfc fails before any work starts.
         WalEventStream stream = settings == null ? null : WalEventStream.inProcess(settings, new WalRecoveryMetrics());
         MetricsHttpServer server = null;
+        BatchPush pusher = null;
+        // One exposure for /metrics and the push: the same families either way.
+        java.util.function.Consumer<io.flashstrike.wal.recovery.telemetry.MetricsCollector> exposure = c -> {
+            metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
+            if (stream != null) {
+                stream.collectHealth(WalRecoveryMetrics.DEFAULT_PREFIX, c);
+            }
+        };
         try {
             if (serve.enabled()) {
-                server = serve.start(c -> {
-                    metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
-                    if (stream != null) {
-                        stream.collectHealth(WalRecoveryMetrics.DEFAULT_PREFIX, c);
-                    }
-                }, out);
+                server = serve.start(exposure, out);
+            }
+            if (push != null) {
+                pusher = new BatchPush(push, pushInterval, serve.buckets, exposure, err);
             }
             if (stream != null) {
                 stream.start();
@@ -81,9 +103,17 @@ final class RecoveryRun {
             if (stream != null) {
                 reportStream(stream);
             }
+            if (pusher != null) {
+                pusher.finish(result.exitCode() == 0);
+                out.println("pushed to " + push.uri());
+                out.flush();
+            }
             serve.linger(out, server == null ? null : server.url());
             return result;
         } finally {
+            if (pusher != null) {
+                pusher.close();
+            }
             if (server != null) {
                 server.close();
             }
@@ -93,34 +123,32 @@ final class RecoveryRun {
         }
     }
 
-    /** The in-process stream's mirror must end equal to the in-memory metrics: say whether it did. */
+    /**
+     * The in-process stream's mirror must end equal to the in-memory metrics in every family:
+     * say whether it did and, when not, which series differ and how.
+     */
     private void reportStream(WalEventStream stream) throws InterruptedException {
-        long expected = metrics.segmentPreloader().preloadSegment().snapshot().count()
-                + metrics.segmentPreloader().finishSegment().snapshot().count()
-                + metrics.segmentReader().waitForSegment().snapshot().count()
-                + metrics.segmentReader().readSegment().snapshot().count()
-                + metrics.manager().recover().snapshot().count();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (stream.eventsSeen() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        WalRecoveryMetrics mirror = stream.mirror();
-        boolean same = same(metrics.segmentPreloader().preloadSegment(), mirror.segmentPreloader().preloadSegment())
-                && same(metrics.segmentPreloader().finishSegment(), mirror.segmentPreloader().finishSegment())
-                && same(metrics.segmentReader().readSegment(), mirror.segmentReader().readSegment())
-                && metrics.segmentReader().records() == mirror.segmentReader().records()
-                && metrics.manager().lastValidLsn() == mirror.manager().lastValidLsn();
+        long expected = WalEventStream.eventsOf(metrics);
+        stream.awaitSettled(metrics, Duration.ofSeconds(5));
+        String p = WalRecoveryMetrics.DEFAULT_PREFIX;
+        MetricSamples truth = MetricSamples.of(c -> metrics.collect(p, c));
+        List<String> diff = MetricSamples.differences(truth, "in-memory",
+                MetricSamples.of(c -> stream.mirror().collect(p, c)), "stream");
         Operation64.Snapshot lag = stream.lag().snapshot();
-        out.printf(Locale.ROOT, "JFR event stream: %d of %d events folded, %s the in-memory metrics; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                stream.eventsSeen(), expected, same ? "matches" : "DOES NOT MATCH",
+        out.printf(Locale.ROOT, "JFR event stream: %d of %d events folded, %s; lost %d bytes, missing %d preload_segment"
+                        + " and %d finish_segment events; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                stream.eventsSeen(), expected, diff.isEmpty()
+                        ? "matches the in-memory metrics in every family (" + truth.samples().size() + " series)"
+                        : "DOES NOT MATCH the in-memory metrics in " + diff.size() + " of " + truth.samples().size() + " series",
+                stream.lostBytes(), stream.missingEvents("preload_segment"), stream.missingEvents("finish_segment"),
                 lag.percentileNanos(50) / 1e6, lag.percentileNanos(99) / 1e6, lag.maxNanos() / 1e6);
+        for (int i = 0; i < diff.size() && i < 20; i++) {
+            out.println("  differs: " + diff.get(i));
+        }
+        if (diff.size() > 20) {
+            out.println("  ... and " + (diff.size() - 20) + " more");
+        }
         out.flush();
-    }
-
-    private static boolean same(Operation64 a, Operation64 b) {
-        Operation64.Snapshot x = a.snapshot();
-        Operation64.Snapshot y = b.snapshot();
-        return x.countsByStatus().equals(y.countsByStatus()) && x.totalNanos() == y.totalNanos();
     }
 
     private RecoveryResult runRecording(Configuration settings) throws Exception {

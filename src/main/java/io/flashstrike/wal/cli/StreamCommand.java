@@ -2,6 +2,7 @@ package io.flashstrike.wal.cli;
 
 import io.flashstrike.wal.recovery.telemetry.EventFolder;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
 import io.flashstrike.wal.recovery.telemetry.stream.Repositories;
 import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
@@ -97,6 +98,9 @@ final class StreamCommand implements Callable<Integer> {
             for (String name : EventFolder.EVENT_NAMES) {
                 remote.enable(name).withThreshold(Duration.ZERO);
             }
+            // The stream's loss account: JFR's own data-loss events and the producer's totals.
+            remote.enable("jdk.DataLoss");
+            remote.enable(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
             stream = WalEventStream.of(remote, "JMX " + source.jmx, mirror);
         }
         MetricsHttpServer server = null;
@@ -111,8 +115,11 @@ final class StreamCommand implements Callable<Integer> {
             out.println(remoteGone ? "the followed JVM (" + s.source() + ") is gone; final values:" : end(s, repository, producer));
             mirror.dump("followed", out);
             var lag = s.lag().snapshot();
-            out.printf(Locale.ROOT, "%d events folded, %d handler errors; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                    s.eventsSeen(), s.handlerErrors(), lag.percentileNanos(50) / 1e6, lag.percentileNanos(99) / 1e6, lag.maxNanos() / 1e6);
+            out.printf(Locale.ROOT, "%d events folded, %d handler errors; lost %d bytes, missing %d preload_segment and %d"
+                            + " finish_segment events; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                    s.eventsSeen(), s.handlerErrors(), s.lostBytes(), s.missingEvents("preload_segment"),
+                    s.missingEvents("finish_segment"), lag.percentileNanos(50) / 1e6, lag.percentileNanos(99) / 1e6,
+                    lag.maxNanos() / 1e6);
             out.flush();
             serve.linger(out, server == null ? null : server.url());
         } finally {

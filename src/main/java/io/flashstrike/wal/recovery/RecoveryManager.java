@@ -5,6 +5,7 @@ import io.flashstrike.wal.recovery.telemetry.SegmentPreloaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.SegmentReaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import io.flashstrike.wal.segment.SegmentFiles;
 
 import java.io.IOException;
@@ -53,6 +54,7 @@ public final class RecoveryManager {
         if (repair && mode == RecoveryMode.STRICT) {
             throw new IllegalArgumentException("repair needs tolerate-tail or point-in-time: strict tolerates nothing");
         }
+        WalEvents.register(); // before any event of ours is committed: JDK-8382242
         this.metrics = metrics;
         this.mode = mode;
         this.repair = repair;

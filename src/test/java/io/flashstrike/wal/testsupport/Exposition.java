@@ -25,6 +25,18 @@ public final class Exposition {
         return r.body();
     }
 
+    /** @return every sample of an exposition, by {@code name{labels}} as rendered, in name order */
+    public static java.util.Map<String, Double> samples(String text) {
+        java.util.Map<String, Double> m = new java.util.TreeMap<>();
+        for (String line : text.split("\n")) {
+            int space = line.lastIndexOf(' ');
+            if (!line.isEmpty() && !line.startsWith("#") && space > 0) {
+                m.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return m;
+    }
+
     /** @return the sum of every sample of {@code name} whose label set contains {@code labelFilter} (may be "") */
     public static double sum(String text, String name, String labelFilter) {
         Pattern p = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE);

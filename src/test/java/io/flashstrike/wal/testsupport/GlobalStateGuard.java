@@ -28,13 +28,8 @@ import java.util.Set;
 public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(GlobalStateGuard.class);
 
-    /**
-     * Set once per JVM by a class initializer, not by a test: JFR's first recording creates its
-     * repository; client_java's {@code HTTPServer} bounds the JDK server's request and response
-     * times when nobody has (docs/DESIGN.md). Restoring them would not re-run the initializer.
-     */
-    private static final Set<String> JDK_OWNED = Set.of("jdk.jfr.repository",
-            "sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime");
+    /** Set by the JDK itself (JFR's first recording creates its repository), not by a test. */
+    private static final Set<String> JDK_OWNED = Set.of("jdk.jfr.repository");
 
     private record State(Set<Long> runningRecordings, Map<String, String> properties) {
     }

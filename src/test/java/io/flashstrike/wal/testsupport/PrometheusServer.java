@@ -26,12 +26,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real Prometheus (Debian's package) started by a test on loopback, with the config the test
- * writes, and its HTTP query API. Required under {@code CI=true}; skipped elsewhere when absent.
+ * writes, and its HTTP query API; or a real Pushgateway. Required under {@code CI=true}; skipped elsewhere when absent.
  * Its port is chosen free and, should another process take it before Prometheus binds, chosen
  * again (bounded retries), so a race costs a retry, never a wrong server.
  */
 public final class PrometheusServer implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/bin/prometheus");
+    private static final Path PUSHGATEWAY = Path.of("/usr/bin/prometheus-pushgateway");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Process process;
@@ -46,9 +47,13 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Skips the test (or fails it under CI) when Prometheus is not installed. */
     public static void require() {
-        if (!Files.isExecutable(BINARY)) {
-            assertTrue(!"true".equals(System.getenv("CI")), "prometheus is not installed; .ci/run installs it");
-            assumeTrue(false, "prometheus not installed (apt-get install prometheus)");
+        require(BINARY, "prometheus");
+    }
+
+    private static void require(Path binary, String pkg) {
+        if (!Files.isExecutable(binary)) {
+            assertTrue(!"true".equals(System.getenv("CI")), binary + " is not installed; .ci/run installs it");
+            assumeTrue(false, binary + " not installed (apt-get install " + pkg + ")");
         }
     }
 
@@ -64,19 +69,32 @@ public final class PrometheusServer implements AutoCloseable {
         }
         Path yml = dir.resolve("prometheus.yml");
         Files.writeString(yml, config);
+        return launch(dir, "prometheus", attempt -> List.of(BINARY.toString(), "--config.file=" + yml,
+                "--storage.tsdb.path=" + dir.resolve("data-" + attempt)));
+    }
+
+    /** Starts a real Pushgateway (Debian's prometheus-pushgateway) on loopback, without persistence. */
+    public static PrometheusServer startPushgateway(Path dir) throws Exception {
+        require(PUSHGATEWAY, "prometheus-pushgateway");
+        Files.createDirectories(dir);
+        return launch(dir, "pushgateway", attempt -> List.of(PUSHGATEWAY.toString()));
+    }
+
+    private static PrometheusServer launch(Path dir, String name, java.util.function.IntFunction<List<String>> command)
+            throws Exception {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
-            Path log = dir.resolve("prometheus-" + attempt + ".log");
-            Process p = new ProcessBuilder(BINARY.toString(), "--config.file=" + yml,
-                    "--storage.tsdb.path=" + dir.resolve("data-" + attempt), "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Path log = dir.resolve(name + "-" + attempt + ".log");
+            List<String> cmd = new ArrayList<>(command.apply(attempt));
+            cmd.add("--web.listen-address=127.0.0.1:" + port);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             PrometheusServer s = new PrometheusServer(p, port, log);
             try {
                 if (s.awaitReady(Duration.ofSeconds(30))) {
                     return s;
                 }
-                last = new IOException("prometheus did not become ready: " + Files.readString(log));
+                last = new IOException(name + " did not become ready: " + Files.readString(log));
             } catch (RuntimeException | Error e) {
                 s.close();
                 throw e;
@@ -84,6 +102,11 @@ public final class PrometheusServer implements AutoCloseable {
             s.close();
         }
         throw last;
+    }
+
+    /** @return {@code http://127.0.0.1:PORT} */
+    public String url() {
+        return "http://127.0.0.1:" + port;
     }
 
     private boolean awaitReady(Duration timeout) throws Exception {

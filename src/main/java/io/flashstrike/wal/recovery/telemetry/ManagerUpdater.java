@@ -45,6 +45,11 @@ public final class ManagerUpdater {
                           String reason, String action, long failureSegmentId, long failureOffset, long failureLsn,
                           boolean repaired) {
         long durationNs = System.nanoTime() - startNs;
+        // The run's final gauges, exactly as its event carries them (a stream sets the same).
+        block.counters.setRelease(Manager.SEGMENTS_FOUND, segmentsFound);
+        if (lastValidLsn >= 0) {
+            block.counters.setRelease(Manager.LAST_VALID_LSN, lastValidLsn);
+        }
         block.recover().record(durationNs, status);
         if (reason != null) {
             block.countAnomaly(reason, action);

@@ -17,7 +17,7 @@ import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent
  *
  * <h2>Cost</h2>
  * One {@code System.nanoTime()} per call (the operation's end; the caller took the start). With
- * JFR off or the event disabled: that read, {@link Operation64#record}, one enabled check; no
+ * JFR off or the event disabled: that read, one enabled check, {@link Operation64#record}; no
  * allocation. With the event enabled: the event's fields are filled and committed, its span set
  * from our two readings ({@link EventTiming}), so JFR reads no clock. Never throws: a JFR failure
  * is counted in {@link #jfrErrors()} and the metric is recorded regardless.
@@ -92,11 +92,13 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
     public void onPreloadSegment(long startNs, Status status, long segmentId, String path, long bytes,
                                  long records, String detail) {
         long durationNs = System.nanoTime() - startNs;
-        preload.record(durationNs, status);
         PreloadSegmentEvent e = preloadEvent;
         if (e.isEnabled()) {
             commitPreload(e, startNs, durationNs, status, segmentId, path, bytes, records, detail);
         }
+        // Recorded after the commit: a statistics snapshot that counts this operation then finds its
+        // event already committed, so a stream never sees a total ahead of the events (no false loss).
+        preload.record(durationNs, status);
     }
 
     /** Records a finish that started at {@code startNs} ({@code System.nanoTime()}) and ends now. */
@@ -114,11 +116,11 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
      */
     public void onFinishSegment(long startNs, Status status, long segmentId, String path, long bytes, String detail) {
         long durationNs = System.nanoTime() - startNs;
-        finish.record(durationNs, status);
         FinishSegmentEvent e = finishEvent;
         if (e.isEnabled()) {
             commitFinish(e, startNs, durationNs, status, segmentId, path, bytes, detail);
         }
+        finish.record(durationNs, status); // after the commit, as above
     }
 
     /** @return JFR commits that threw (none expected); owner thread only */

@@ -16,10 +16,11 @@ import io.flashstrike.wal.recovery.telemetry.internal.PaddedCounters;
 public final class SegmentReader {
     static final int RECORDS = 0;
     static final int BYTES = 1;
+    static final int FILL_NANOS = 2;
 
     private final Operation64 waitForSegment = new Operation64();
     private final Operation64 readSegment = new Operation64();
-    final PaddedCounters counters = new PaddedCounters(2);
+    final PaddedCounters counters = new PaddedCounters(3);
 
     /** @return the {@code wait_for_segment} metric */
     public Operation64 waitForSegment() {
@@ -41,6 +42,14 @@ public final class SegmentReader {
         return counters.getAcquire(BYTES);
     }
 
+    /**
+     * @return nanoseconds replay waited for the first segment of each run, summed over runs: the
+     *         pipeline filling. The rest of {@code wait_for_segment} is the preloader falling behind.
+     */
+    public long fillWaitNanos() {
+        return counters.getAcquire(FILL_NANOS);
+    }
+
     /** Prints the block's frame; see {@link SegmentPreloader#dump}. */
     public void dump(String label, Appendable out) {
         DumpFrame.open(label, out)
@@ -53,7 +62,8 @@ public final class SegmentReader {
 
     /**
      * Collects under {@code subsystem="wal_segment_reader"}: {@code prefix_wait_for_segment},
-     * {@code prefix_read_segment}, {@code prefix_records_read_total}, {@code prefix_read_bytes_total}.
+     * {@code prefix_read_segment}, {@code prefix_records_read_total}, {@code prefix_read_bytes_total},
+     * {@code prefix_wait_for_segment_fill_seconds_total}.
      */
     public void collect(String prefix, MetricsCollector collector) {
         collector.pushLabel("subsystem", "wal_segment_reader");
@@ -62,6 +72,8 @@ public final class SegmentReader {
             readSegment.collect(prefix + "_read_segment", collector);
             collector.counter(prefix + "_records_read_total", "Records delivered to the replay consumer", records());
             collector.counter(prefix + "_read_bytes_total", "Bytes of records delivered to the replay consumer", bytes());
+            collector.counter(prefix + "_wait_for_segment_fill_seconds_total",
+                    "Replay's wait for the first segment of each run (the pipeline filling, not a stall)", fillWaitNanos() / 1e9);
         } finally {
             collector.popLabel();
         }

@@ -19,6 +19,8 @@ public final class SegmentReaderUpdater {
     private final SegmentReader block;
     private final WaitForSegmentEvent waitEvent = new WaitForSegmentEvent();
     private final ReadSegmentEvent readEvent = new ReadSegmentEvent();
+    /** One updater per recovery run: its first wait is the pipeline filling. */
+    private boolean filled;
 
     public SegmentReaderUpdater(SegmentReader block) {
         this.block = block;
@@ -34,12 +36,18 @@ public final class SegmentReaderUpdater {
     public long onWaitForSegment(long startNs, Status status, long segmentId) {
         long durationNs = System.nanoTime() - startNs;
         block.waitForSegment().record(durationNs, status);
+        boolean fill = !filled;
+        if (fill) {
+            filled = true;
+            block.counters.addRelease(SegmentReader.FILL_NANOS, durationNs);
+        }
         WaitForSegmentEvent e = waitEvent;
         if (e.isEnabled()) {
             try {
                 WAIT_TIMING.spanOrBegin(e, startNs, durationNs);
                 if (e.shouldCommit()) {
                     e.segmentId = segmentId;
+                    e.fill = fill;
                     e.commit();
                 }
             } catch (RuntimeException ignored) {

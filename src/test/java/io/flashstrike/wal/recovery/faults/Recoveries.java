@@ -35,8 +35,8 @@ final class Recoveries {
     private Recoveries() {
     }
 
-    /** What one run produced. */
-    record Ran(RecoveryResult result, Delivered delivered, WalRecoveryMetrics metrics, List<RecordedEvent> events) {
+    /** What one run produced; {@code jfr} says whether it ran under a recording (then {@code events} is every event). */
+    record Ran(RecoveryResult result, Delivered delivered, WalRecoveryMetrics metrics, boolean jfr, List<RecordedEvent> events) {
         List<RecordedEvent> events(String type) {
             return events.stream().filter(e -> e.getEventType().getName().equals(type))
                     .sorted(Comparator.comparing(RecordedEvent::getStartTime)).toList();
@@ -50,7 +50,7 @@ final class Recoveries {
         Delivered delivered = new Delivered(payloadSeed, payload);
         RecoveryManager manager = new RecoveryManager(metrics, mode, repair, RecoveryManager.DEFAULT_LOOKAHEAD);
         if (!jfr) {
-            return new Ran(manager.recover(dir, delivered), delivered, metrics, List.of());
+            return new Ran(manager.recover(dir, delivered), delivered, metrics, false, List.of());
         }
         Path file = Files.createTempFile(tmp, "recovery", ".jfr");
         RecoveryResult r;
@@ -61,7 +61,7 @@ final class Recoveries {
             recording.stop();
             recording.dump(file);
         }
-        return new Ran(r, delivered, metrics, RecordingFile.readAllEvents(file));
+        return new Ran(r, delivered, metrics, true, RecordingFile.readAllEvents(file));
     }
 
     /** Collects what replay delivers; checks every payload against the generator's pattern. */

@@ -19,4 +19,8 @@ public final class WaitForSegmentEvent extends Event {
     @Label("Segment Id")
     @Description("Segment handed over at the end of the wait; -1 when none came")
     public long segmentId;
+
+    @Label("Pipeline Fill")
+    @Description("The first hand-over of a recovery run: waiting for the pipeline to fill, not the preloader falling behind")
+    public boolean fill;
 }

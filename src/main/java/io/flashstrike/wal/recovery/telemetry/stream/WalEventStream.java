@@ -5,6 +5,8 @@ import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
+import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import jdk.jfr.Configuration;
 import jdk.jfr.consumer.EventStream;
 import jdk.jfr.consumer.RecordedEvent;
@@ -37,12 +39,25 @@ import java.util.logging.Logger;
  * or its repository disappears, the stream ends, {@link #awaitTermination} returns, and the mirror
  * keeps its final values.
  *
+ * <h2>Loss</h2>
+ * JFR can drop data (buffers it could not promote under contention, chunks removed from a
+ * repository before they were read); the counters would then simply be lower. So the stream also
+ * folds {@code jdk.DataLoss} ({@code stream_lost_bytes_total}) and the producer's own totals from
+ * {@code SegmentPreloaderStatistics}: {@code stream_missing_events{operation}} is the latest
+ * producer total minus what was folded, settled at the end of every batch (see {@link LossAccount}).
+ *
  * <h2>Lag</h2>
  * For every event, the wall-clock time from its end to its fold (after which a scrape sees it) is
  * recorded in {@code lag}: JFR's flush period (1 s by default) dominates it.
  */
 public final class WalEventStream implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(WalEventStream.class.getName());
+    /**
+     * Created on first use, not at class initialisation: the agent loads this class in JVMs whose
+     * application installs its own {@code java.util.logging} LogManager later (see WalAgent).
+     */
+    private static final class Log {
+        static final Logger LOG = Logger.getLogger(WalEventStream.class.getName());
+    }
 
     private final EventStream stream;
     private final String source;
@@ -51,6 +66,8 @@ public final class WalEventStream implements AutoCloseable {
     private final AtomicLong eventsSeen = new AtomicLong();
     private final AtomicLong handlerErrors = new AtomicLong();
     private final AtomicLong lastFlushNanos = new AtomicLong(System.nanoTime());
+    private final AtomicLong flushes = new AtomicLong();
+    private final LossAccount loss;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Consumer<RecordedEvent> listener = e -> { };
     private volatile Runnable flushListener = () -> { };
@@ -59,19 +76,30 @@ public final class WalEventStream implements AutoCloseable {
         this.stream = stream;
         this.source = source;
         this.folder = new EventFolder(mirror);
+        this.loss = new LossAccount(source);
         stream.setReuse(true);
         stream.setOrdered(false); // folding is order-free; unordered delivery lowers the lag
         for (String name : EventFolder.EVENT_NAMES) {
             stream.onEvent(name, this::handle);
         }
+        stream.onEvent(LossAccount.DATA_LOSS, this::handleLoss);
+        stream.onEvent(SegmentPreloaderStatisticsEvent.NAME, this::handleLoss);
         stream.onFlush(this::flushed);
-        stream.onError(t -> LOG.log(Level.WARNING, "flashstrike: event stream from " + source + " failed: " + t, t));
-        stream.onClose(closed::countDown);
+        stream.onError(t -> Log.LOG.log(Level.WARNING, "flashstrike: event stream from " + source + " failed: " + t, t));
+        stream.onClose(() -> {
+            loss.settle(folder.metrics()); // the last batch may have ended without a flush callback
+            closed.countDown();
+        });
     }
 
     /** Streams this JVM's events with the given settings (e.g. {@code jfc/flashstrike-wal.jfc}). */
     public static WalEventStream inProcess(Configuration settings, WalRecoveryMetrics mirror) {
-        return new WalEventStream(new RecordingStream(settings), "this JVM", mirror);
+        WalEvents.register(); // before the stream starts: no metadata of ours mid-stream (JDK-8382242)
+        RecordingStream rs = new RecordingStream(settings);
+        // The loss account needs these whatever the settings say.
+        rs.enable(LossAccount.DATA_LOSS);
+        rs.enable(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
+        return new WalEventStream(rs, "this JVM", mirror);
     }
 
     /**
@@ -111,6 +139,40 @@ public final class WalEventStream implements AutoCloseable {
         return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Waits until the mirror can be compared with {@code truth}, the producer's in-memory metrics:
+     * every event they count folded, the producer's statistics at least at their totals, and one
+     * more batch ended after that, so the loss account is settled too.
+     *
+     * @return {@code false} when {@code timeout} passed first (then compare anyway: it says what is behind)
+     */
+    public boolean awaitSettled(WalRecoveryMetrics truth, Duration timeout) throws InterruptedException {
+        long events = eventsOf(truth);
+        long preloads = truth.segmentPreloader().preloadSegment().snapshot().count();
+        long finishes = truth.segmentPreloader().finishSegment().snapshot().count();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long settledAt = -1;
+        while (System.nanoTime() < deadline) {
+            boolean all = eventsSeen() >= events && loss.producerTotal(0) >= preloads && loss.producerTotal(1) >= finishes;
+            if (all && settledAt < 0) {
+                settledAt = flushes();
+            } else if (all && flushes() > settledAt) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    /** @return the events a recording at threshold 0 holds for what {@code m} counts (the folded kinds) */
+    public static long eventsOf(WalRecoveryMetrics m) {
+        return m.segmentPreloader().preloadSegment().snapshot().count()
+                + m.segmentPreloader().finishSegment().snapshot().count()
+                + m.segmentReader().waitForSegment().snapshot().count()
+                + m.segmentReader().readSegment().snapshot().count()
+                + m.manager().recover().snapshot().count();
+    }
+
     public boolean isClosed() {
         return closed.getCount() == 0;
     }
@@ -136,6 +198,38 @@ public final class WalEventStream implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - lastFlushNanos.get());
     }
 
+    /** @return batches delivered so far (each ends with the loss account settled) */
+    public long flushes() {
+        return flushes.get();
+    }
+
+    /** @return bytes JFR reported lost ({@code jdk.DataLoss}) */
+    public long lostBytes() {
+        return loss.lostBytes();
+    }
+
+    /**
+     * @param operation {@code preload_segment} or {@code finish_segment}
+     * @return operations the producer counted that this stream never folded, as of the last batch
+     */
+    public long missingEvents(String operation) {
+        return loss.missing(operationIndex(operation));
+    }
+
+    /** @return the producer's own total of {@code operation} as of the last batch (its statistics events) */
+    public long producerTotal(String operation) {
+        return loss.producerTotal(operationIndex(operation));
+    }
+
+    private static int operationIndex(String operation) {
+        for (int i = 0; i < LossAccount.OPERATIONS.length; i++) {
+            if (LossAccount.OPERATIONS[i].equals(operation)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no such operation: " + operation);
+    }
+
     /** @return event end to fold, per event */
     public Operation64 lag() {
         return lag;
@@ -145,7 +239,8 @@ public final class WalEventStream implements AutoCloseable {
      * Collects the mirror's families under {@code prefix}, then the stream's health under
      * {@code subsystem="wal_event_stream"}: {@code prefix_stream_events_total},
      * {@code prefix_stream_handler_errors_total}, {@code prefix_stream_last_flush_age_seconds},
-     * {@code prefix_stream_lag} (event end to fold).
+     * {@code prefix_stream_lag} (event end to fold), {@code prefix_stream_lost_bytes_total},
+     * {@code prefix_stream_missing_events{operation}}.
      */
     public void collect(String prefix, MetricsCollector c) {
         folder.metrics().collect(prefix, c);
@@ -162,6 +257,14 @@ public final class WalEventStream implements AutoCloseable {
                     lastFlushAge().toNanos() / 1e9);
             c.gauge(prefix + "_stream_closed", "1 once the stream has ended (producer gone)", isClosed() ? 1 : 0);
             lag.collect(prefix + "_stream_lag", c);
+            c.counter(prefix + "_stream_lost_bytes_total", "Bytes JFR reported lost before the stream could read them (jdk.DataLoss)",
+                    lostBytes());
+            for (int i = 0; i < LossAccount.OPERATIONS.length; i++) {
+                c.pushLabel("operation", LossAccount.OPERATIONS[i]);
+                c.gauge(prefix + "_stream_missing_events",
+                        "Operations the producer counted (its statistics events) that the stream never folded", loss.missing(i));
+                c.popLabel();
+            }
         } finally {
             c.popLabel();
         }
@@ -173,7 +276,7 @@ public final class WalEventStream implements AutoCloseable {
             stream.close();
         } catch (RuntimeException e) {
             // A remote stream whose JVM is gone cannot close its remote recording: nothing is lost.
-            LOG.log(Level.FINE, "flashstrike: closing the stream from " + source + ": " + e, e);
+            Log.LOG.log(Level.FINE, "flashstrike: closing the stream from " + source + ": " + e, e);
         } finally {
             closed.countDown();
         }
@@ -193,8 +296,22 @@ public final class WalEventStream implements AutoCloseable {
         }
     }
 
+    private void handleLoss(RecordedEvent e) {
+        try {
+            loss.fold(e);
+        } catch (RuntimeException | Error t) {
+            failed("loss handler", t);
+        }
+    }
+
     private void flushed() {
         lastFlushNanos.set(System.nanoTime());
+        try {
+            loss.settle(folder.metrics());
+        } catch (RuntimeException | Error t) {
+            failed("loss settle", t);
+        }
+        flushes.incrementAndGet();
         try {
             flushListener.run();
         } catch (RuntimeException | Error t) {
@@ -205,7 +322,7 @@ public final class WalEventStream implements AutoCloseable {
     private void failed(String what, Throwable t) {
         long n = handlerErrors.incrementAndGet();
         if (n <= 10 || n % 1000 == 0) {
-            LOG.log(Level.WARNING, "flashstrike: " + what + " threw (" + n + " so far), stream from " + source
+            Log.LOG.log(Level.WARNING, "flashstrike: " + what + " threw (" + n + " so far), stream from " + source
                     + " continues: " + t, t);
         }
     }

@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,8 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code monitoring/rules.yml} must give the same answer.
  */
 class FleetPrometheusTest {
-    private static final Pattern URL = Pattern.compile("metrics: http://127\\.0\\.0\\.1:(\\d+)/metrics");
-
     @Test
     void fleetP99FromSummedBucketsIsWithinOneBucketOfTheExactP99(@TempDir Path tmp) throws Exception {
         PrometheusServer.require();
@@ -89,25 +85,14 @@ class FleetPrometheusTest {
 
     /** Starts {@code recover} on {@code wal-NAME} with JFR to NAME.jfr, serving on a free port; returns the port. */
     private static int startRecovery(Path tmp, String name, List<Process> children) throws Exception {
-        Path log = tmp.resolve(name + ".log");
-        children.add(ChildJvm.start(List.of(), log, "recover", "--dir", tmp.resolve("wal-" + name).toString(),
-                "--jfr", tmp.resolve(name + ".jfr").toString(), "--dump-interval", "0", "--metrics-port", "0",
-                "--linger", "120"));
-        Matcher m = URL.matcher(awaitLine(log, "metrics: http://"));
-        assertTrue(m.find(), Files.readString(log));
-        return Integer.parseInt(m.group(1));
+        ChildJvm.Serving s = ChildJvm.startServingRecovery(tmp.resolve(name + ".log"), "--dir", tmp.resolve("wal-" + name).toString(),
+                "--jfr", tmp.resolve(name + ".jfr").toString(), "--dump-interval", "0");
+        children.add(s.process());
+        return s.port();
     }
 
-    private static String awaitLine(Path log, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            String s = Files.exists(log) ? Files.readString(log) : "";
-            if (s.contains(text)) {
-                return s;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("'" + text + "' not printed within 60 s:\n" + Files.readString(log));
+    private static void awaitLine(Path log, String text) throws Exception {
+        ChildJvm.awaitOutput(log, text, Duration.ofSeconds(60));
     }
 
     private static long[] preloadNanos(Path jfr) throws Exception {

@@ -44,7 +44,7 @@ class SidecarEndToEndTest {
         Process child = ChildJvm.start(List.of("-XX:StartFlightRecording:settings=jfc/flashstrike-wal.jfc",
                         "-XX:FlightRecorderOptions=repository=" + repo),
                 log, "recover", "--dir", wal.toString(), "--no-jfr", "--dump-interval", "0", "--metrics-port", "0", "--linger", "4");
-        Path perProcess = awaitRepository(repo, child.pid());
+        Path perProcess = ChildJvm.awaitRepository(repo, child.pid());
         WalRecoveryMetrics mirror = new WalRecoveryMetrics();
         try (WalEventStream stream = WalEventStream.openRepository(perProcess, mirror);
              MetricsHttpServer server = MetricsHttpServer.start("127.0.0.1", 0, c -> stream.collect(P, c))) {
@@ -96,17 +96,5 @@ class SidecarEndToEndTest {
         Matcher m = Pattern.compile(" " + Pattern.quote(prefix) + ": (-?\\d+)").matcher(dump);
         assertTrue(m.find(), prefix);
         return Double.parseDouble(m.group(1));
-    }
-
-    private static Path awaitRepository(Path repo, long pid) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try {
-                return Repositories.resolve(repo, pid);
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("no repository for pid " + pid + " in " + repo);
     }
 }

@@ -1,0 +1,89 @@
+package io.flashstrike.wal.agent;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The agent's options: {@code key=value} pairs separated by commas, as in
+ * {@code -javaagent:flashstrike-wal-telemetry.jar=port=9464,bind=127.0.0.1}. Parsing is pure string
+ * work (no JFR, no logging, no I/O but a readability check), so {@code premain} can refuse bad
+ * options before it starts anything.
+ *
+ * @param port          /metrics port; 0 picks a free one (the URL is printed)
+ * @param bind          address to bind; 127.0.0.1 by default
+ * @param settings      a .jfc file, or null for the shipped {@code jfc/flashstrike-wal.jfc}
+ * @param dumpInterval  seconds between metric dumps on stderr; 0 for none
+ */
+public record AgentOptions(int port, String bind, Path settings, double dumpInterval) {
+    static final int DEFAULT_PORT = 9464;
+    static final String DEFAULT_BIND = "127.0.0.1";
+
+    /** @throws IllegalArgumentException one line naming the option and what is wrong with it */
+    public static AgentOptions parse(String args) {
+        Map<String, String> kv = new LinkedHashMap<>();
+        if (args != null && !args.isBlank()) {
+            for (String part : args.split(",")) {
+                int eq = part.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("option '" + part.strip() + "' is not key=value");
+                }
+                String key = part.substring(0, eq).strip();
+                if (kv.put(key, part.substring(eq + 1).strip()) != null) {
+                    throw new IllegalArgumentException("option '" + key + "' given twice");
+                }
+            }
+        }
+        int port = DEFAULT_PORT;
+        String bind = DEFAULT_BIND;
+        Path settings = null;
+        double dump = 0;
+        for (Map.Entry<String, String> e : kv.entrySet()) {
+            String v = e.getValue();
+            switch (e.getKey()) {
+                case "port" -> port = port(v);
+                case "bind" -> {
+                    if (v.isEmpty()) {
+                        throw new IllegalArgumentException("option 'bind' is empty");
+                    }
+                    bind = v;
+                }
+                case "settings" -> {
+                    settings = Path.of(v);
+                    if (!Files.isReadable(settings)) {
+                        throw new IllegalArgumentException("option 'settings': cannot read " + settings.toAbsolutePath());
+                    }
+                }
+                case "dump-interval" -> dump = seconds(v);
+                default -> throw new IllegalArgumentException("unknown option '" + e.getKey()
+                        + "' (known: port, bind, settings, dump-interval)");
+            }
+        }
+        return new AgentOptions(port, bind, settings, dump);
+    }
+
+    private static int port(String v) {
+        try {
+            int p = Integer.parseInt(v);
+            if (p >= 0 && p <= 65_535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("option 'port': '" + v + "' is not a port (0-65535; 0 picks a free one)");
+    }
+
+    private static double seconds(String v) {
+        try {
+            double s = Double.parseDouble(v);
+            if (s >= 0 && !Double.isInfinite(s)) {
+                return s;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("option 'dump-interval': '" + v + "' is not a number of seconds (0 for none)");
+    }
+}

@@ -1,0 +1,146 @@
+package io.flashstrike.wal.agent;
+
+import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
+import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
+import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
+import jdk.jfr.Configuration;
+
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What the agent runs, once per JVM, on its daemon thread {@code flashstrike-wal-agent}.
+ *
+ * <p>Its one JVM-wide trace is two system properties, the hand-off to {@code flashstrike-wal attach}
+ * (which reads them through the Attach API): {@value #URL_PROPERTY} once it serves, or
+ * {@value #ERROR_PROPERTY} when it could not start.
+ */
+final class AgentRuntime {
+    static final String URL_PROPERTY = "flashstrike.wal.agent.url";
+    static final String ERROR_PROPERTY = "flashstrike.wal.agent.error";
+    private static final String PREFIX = "flashstrike-wal agent: ";
+    private static final AtomicBoolean RUNNING = new AtomicBoolean();
+    private static final int START_WAIT_SECONDS = 10;
+
+    private AgentRuntime() {
+    }
+
+    /**
+     * Starts the agent's thread. At JVM start ({@code awaitStart}) the caller waits, at most
+     * {@code START_WAIT_SECONDS}, until the stream has started: then {@code main} runs only after,
+     * so no event of the application's is missed and JFR initialises with no application thread
+     * racing it (JDK-8371889 needs two threads). Attached to a running JVM it does not wait.
+     */
+    static void launch(AgentOptions options, String how, boolean awaitStart) {
+        if (!RUNNING.compareAndSet(false, true)) {
+            String url = System.getProperty(URL_PROPERTY);
+            say("already running" + (url == null ? "" : " on " + url) + "; this " + how + "'s options are ignored");
+            return;
+        }
+        System.clearProperty(ERROR_PROPERTY);
+        CountDownLatch started = new CountDownLatch(1);
+        Thread t = new Thread(() -> run(options, started), "flashstrike-wal-agent");
+        t.setDaemon(true);
+        t.start();
+        if (awaitStart) {
+            try {
+                if (!started.await(START_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    say("still starting after " + START_WAIT_SECONDS + " s; the application goes on, events before the start are missed");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void run(AgentOptions options, CountDownLatch started) {
+        WalEventStream stream = null;
+        MetricsHttpServer server = null;
+        try {
+            prepareJfr();
+            Configuration settings = options.settings() == null ? shippedSettings() : Configuration.create(options.settings());
+            WalEventStream s = WalEventStream.inProcess(settings, new WalRecoveryMetrics());
+            stream = s;
+            server = MetricsHttpServer.start(options.bind(), options.port(), c -> s.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c));
+            s.start();
+            started.countDown();
+            if (options.dumpInterval() > 0) {
+                startDumps(s, options.dumpInterval());
+            }
+            System.setProperty(URL_PROPERTY, server.url());
+            say("serving " + server.url() + " from an in-process JFR stream ("
+                    + (options.settings() == null ? "jfc/flashstrike-wal.jfc" : options.settings()) + ")");
+        } catch (Exception | Error e) {
+            if (server != null) {
+                server.close();
+            }
+            if (stream != null) {
+                stream.close();
+            }
+            String why = e.getMessage() != null && !(e instanceof RuntimeException && e.getMessage().isEmpty())
+                    ? e.getMessage().lines().findFirst().orElse(e.toString()) : e.toString();
+            fail(why);
+        } finally {
+            started.countDown();
+        }
+    }
+
+    /**
+     * JFR's start-up traps, before any other JFR call of ours. JDK-8382242: event metadata that
+     * arrives mid-stream makes the parser resolve pooled strings to null, so every event class of
+     * ours is registered before the stream starts. JDK-8371889 (JDK 17-21): a thread holding
+     * {@code jdk.jfr.internal.Utils}'s monitor deadlocks with another initialising
+     * {@code jdk.jfr.events.Handlers} (17-18) or {@code EventConfigurations} (19-22); here JFR
+     * initialises them on this thread while {@code main} waits (see {@link #launch}), so no second
+     * thread can race it. Forcing their initialisation ourselves, as some agents do, was worse:
+     * on 17.0.15 it recursed in JFR's {@code ThrowableTracer} until the stack overflowed (seen here).
+     */
+    static void prepareJfr() {
+        WalEvents.register();
+    }
+
+    private static Configuration shippedSettings() throws Exception {
+        try (InputStream in = AgentRuntime.class.getResourceAsStream("/jfc/flashstrike-wal.jfc")) {
+            if (in == null) {
+                throw new IllegalStateException("jfc/flashstrike-wal.jfc is missing from the agent jar; pass settings=FILE");
+            }
+            return Configuration.create(new InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void startDumps(WalEventStream s, double seconds) {
+        Thread t = new Thread(() -> {
+            long ms = Math.max(100, (long) (seconds * 1000));
+            try {
+                while (!s.isClosed()) {
+                    Thread.sleep(ms);
+                    StringBuilder sb = new StringBuilder();
+                    s.mirror().dump("agent", sb);
+                    System.err.print(sb);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "flashstrike-wal-agent-dump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    static void fail(String why) {
+        RUNNING.set(false); // a later attach may try again
+        System.setProperty(ERROR_PROPERTY, why);
+        say(why + "; the application runs without the agent");
+    }
+
+    private static void say(String line) {
+        PrintStream err = System.err;
+        err.println(PREFIX + line);
+        err.flush();
+    }
+}

@@ -1,0 +1,41 @@
+package io.flashstrike.wal.agent;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The Java agent: {@code -javaagent:flashstrike-wal-telemetry.jar[=OPTIONS]} at start-up, or
+ * loaded into a running JVM by {@code flashstrike-wal attach --pid N}. It follows this JVM's
+ * {@code flashstrike.wal.*} events with an in-process JFR stream and serves them on /metrics, so
+ * JVM flags alone give live metrics.
+ *
+ * <p><b>Fails open.</b> A bad option, a port in use or any failure prints one line on stderr and
+ * the agent steps aside; the application runs as if it were not there. Nothing is thrown out of
+ * {@code premain}/{@code agentmain}, nothing calls {@code System.exit}. Everything but option
+ * parsing happens on the agent's own daemon thread, after {@code premain} has returned: JFR and
+ * the HTTP server start there, and nothing of ours initialises {@code java.util.logging}.
+ */
+public final class WalAgent {
+    private WalAgent() {
+    }
+
+    /** Called before {@code main} for {@code -javaagent}. */
+    public static void premain(String args, Instrumentation inst) {
+        start(args, "premain", true);
+    }
+
+    /** Called by the Attach API ({@code flashstrike-wal attach}). */
+    public static void agentmain(String args, Instrumentation inst) {
+        start(args, "attach", false);
+    }
+
+    private static void start(String args, String how, boolean awaitStart) {
+        try {
+            AgentOptions options = AgentOptions.parse(args);
+            AgentRuntime.launch(options, how, awaitStart);
+        } catch (IllegalArgumentException e) {
+            AgentRuntime.fail(e.getMessage());
+        } catch (Throwable t) { // an agent must never take its host down
+            AgentRuntime.fail("could not start: " + t);
+        }
+    }
+}

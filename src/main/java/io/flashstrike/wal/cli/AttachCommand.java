@@ -1,0 +1,122 @@
+package io.flashstrike.wal.cli;
+
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import io.flashstrike.wal.agent.AgentOptions;
+import io.flashstrike.wal.agent.WalAgent;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+/** {@code attach}: loads the agent into a running JVM with the Attach API, prints its URL, exits. */
+@Command(name = "attach", mixinStandardHelpOptions = true,
+        description = {"Loads the flashstrike-wal agent into a running JVM (no restart): it streams that JVM's"
+                + " flashstrike.wal events and serves them on /metrics. Prints the URL and exits.",
+                "JDK 21+ prints a warning in the target JVM when an agent is loaded dynamically"
+                        + " (JEP 451); start it with -XX:+EnableDynamicAgentLoading to allow it silently."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the agent serves (or was already serving) in that JVM; its URL is printed",
+                "1:cannot attach (no such JVM, another user's, attach disabled) or the agent could not start there",
+                "2:usage error"})
+final class AttachCommand implements Callable<Integer> {
+    private static final String URL = "flashstrike.wal.agent.url";
+    private static final String ERROR = "flashstrike.wal.agent.error";
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--pid", required = true, description = "The process id of the JVM.")
+    long pid;
+
+    @Option(names = "--port", description = "/metrics port in that JVM; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port = 9464;
+
+    @Option(names = "--bind", description = "Address to bind in that JVM (default: ${DEFAULT-VALUE}).")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--settings", paramLabel = "FILE", description = "A .jfc for the agent's stream (default: the shipped one).")
+    Path settings;
+
+    @Option(names = "--dump-interval", paramLabel = "SECONDS", description = "Dump the metrics on that JVM's stderr every SECONDS; 0 for none (default: ${DEFAULT-VALUE}).")
+    double dumpInterval = 0;
+
+    @Option(names = "--agent-jar", paramLabel = "JAR", description = "The agent jar (default: the jar this command runs from).")
+    Path agentJar;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path jar = agentJar != null ? agentJar : ownJar();
+        if (!Files.isRegularFile(jar)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "not an agent jar: " + jar + " (pass --agent-jar)");
+        }
+        List<String> opts = new ArrayList<>(List.of("port=" + port, "bind=" + bind));
+        if (settings != null) {
+            opts.add("settings=" + settings.toAbsolutePath());
+        }
+        if (dumpInterval > 0) {
+            opts.add("dump-interval=" + dumpInterval);
+        }
+        try {
+            AgentOptions.parse(String.join(",", opts)); // the agent's own check, here: a usage error before attaching
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        VirtualMachine vm;
+        try {
+            vm = VirtualMachine.attach(Long.toString(pid));
+        } catch (AttachNotSupportedException | IOException e) {
+            err.println("flashstrike-wal: cannot attach to pid " + pid + ": " + oneLine(e));
+            return ExitCodes.FAILURE;
+        }
+        try {
+            String running = vm.getSystemProperties().getProperty(URL);
+            if (running != null) {
+                out.println("already running in pid " + pid + ": " + running);
+                return ExitCodes.OK;
+            }
+            vm.loadAgent(jar.toAbsolutePath().toString(), String.join(",", opts));
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                Properties p = vm.getSystemProperties();
+                if (p.getProperty(URL) != null) {
+                    out.println(p.getProperty(URL));
+                    return ExitCodes.OK;
+                }
+                if (p.getProperty(ERROR) != null) {
+                    err.println("flashstrike-wal: the agent could not start in pid " + pid + ": " + p.getProperty(ERROR));
+                    return ExitCodes.FAILURE;
+                }
+                Thread.sleep(100);
+            }
+            err.println("flashstrike-wal: the agent did not report within 15 s in pid " + pid);
+            return ExitCodes.FAILURE;
+        } catch (AgentLoadException | IOException e) {
+            err.println("flashstrike-wal: cannot load " + jar + " into pid " + pid + ": " + oneLine(e));
+            return ExitCodes.FAILURE;
+        } finally {
+            vm.detach();
+        }
+    }
+
+    private static Path ownJar() throws Exception {
+        return Path.of(WalAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static String oneLine(Exception e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+}
