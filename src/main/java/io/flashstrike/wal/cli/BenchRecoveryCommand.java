@@ -42,7 +42,9 @@ import java.util.zip.CRC32C;
  * machine drift hits them alike; medians are reported.
  */
 @Command(name = "bench-recovery", mixinStandardHelpOptions = true,
-        description = "Measure recovery throughput against the map + CRC32C limit on the same files (a timed harness).")
+        description = "Measure recovery throughput against the map + CRC32C limit on the same files (a timed harness).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:measured and printed", "1:failure (I/O error, or a recovery that did not end clean)", "2:usage error"})
 final class BenchRecoveryCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -64,6 +66,10 @@ final class BenchRecoveryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (runs < 1 || segments < 1 || segmentSize > Integer.MAX_VALUE || recordSize > Integer.MAX_VALUE) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--runs and --segments must be at least 1, sizes below 2 GiB");
+        }
         PrintWriter out = spec.commandLine().getOut();
         boolean generated = dir == null;
         Path wal = generated ? Files.createTempDirectory("flashstrike-bench-") : dir;

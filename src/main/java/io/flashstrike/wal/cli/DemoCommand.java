@@ -69,15 +69,19 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("flashstrike-wal-demo-");
         try {
             var out = spec.commandLine().getOut();
-            out.println("demo: generating " + segments + " x " + SizeParser.format(segmentSize) + " segments in " + dir);
-            out.flush();
-            WalGenerator.Summary g = GenerateCommand.generate(WalGenerator.into(dir).segments(segments)
-                    .segmentSize(segmentSize).payloadSize((int) recordSize), spec.commandLine().getErr(), "generate");
-            out.println("demo: " + g.records() + " records written; recovering with JFR on");
-            out.flush();
             Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : RecoverCommand.defaultJfrFile("flashstrike-wal-demo"));
+            WalGenerator.Summary[] generated = new WalGenerator.Summary[1];
+            // Generation runs once /metrics is bound: a port in use fails at once, not after writing the WAL.
             RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve, out)
-                    .push(push, spec.commandLine().getErr()).run();
+                    .push(push, spec.commandLine().getErr()).run(() -> {
+                out.println("demo: generating " + segments + " x " + SizeParser.format(segmentSize) + " segments in " + dir);
+                out.flush();
+                generated[0] = GenerateCommand.generate(WalGenerator.into(dir).segments(segments)
+                        .segmentSize(segmentSize).payloadSize((int) recordSize), spec.commandLine().getErr(), "generate");
+                out.println("demo: " + generated[0].records() + " records written; recovering" + (jfrFile == null ? "" : " with JFR on"));
+                out.flush();
+            });
+            WalGenerator.Summary g = generated[0];
             RecoverCommand.reportOutcome(r, spec.commandLine().getErr());
             if (r.records() != g.records()) {
                 spec.commandLine().getErr().println("flashstrike-wal: demo recovered " + r.records() + " of " + g.records() + " records");

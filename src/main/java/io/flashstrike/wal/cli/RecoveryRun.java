@@ -74,8 +74,21 @@ final class RecoveryRun {
         return metrics;
     }
 
+    /** Work to do once /metrics is bound, before the recovery (the demo generates its WAL here). */
+    interface Before {
+        void run() throws Exception;
+    }
+
     /** Runs the recovery; prints progress, dumps, the summary and the report; returns the result. */
     RecoveryResult run() throws Exception {
+        return run(() -> { });
+    }
+
+    /**
+     * Binds /metrics and opens the stream, runs {@code before}, then the recovery: a port in use
+     * or a bad .jfc fails before any work, {@code before}'s included.
+     */
+    RecoveryResult run(Before before) throws Exception {
         WalEvents.register(); // before the stream and the recording start (JDK-8382242)
         Configuration settings = jfrFile == null ? null : settings();
         // The stream first: a port in use or a bad .jfc fails before any work starts.
@@ -96,6 +109,7 @@ final class RecoveryRun {
             if (push != null) {
                 pusher = new BatchPush(push, pushInterval, serve.buckets, exposure, err);
             }
+            before.run();
             if (stream != null) {
                 stream.start();
             }
@@ -191,7 +205,17 @@ final class RecoveryRun {
     }
 
     private Configuration settings() throws IOException, ParseException {
-        return options.jfc != null ? Configuration.create(options.jfc) : bundledSettings();
+        if (options.jfc == null) {
+            return bundledSettings();
+        }
+        // JFR's own messages name neither the file nor, for a missing one, the problem.
+        try {
+            return Configuration.create(options.jfc);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("cannot read --jfc " + options.jfc + ": no such file", e);
+        } catch (ParseException e) {
+            throw new IOException("cannot read --jfc " + options.jfc + ": not a JFR settings (.jfc) file: " + e.getMessage().strip(), e);
+        }
     }
 
     /** @return the .jfc shipped in the jar */

@@ -57,7 +57,8 @@ final class StreamCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--pid", description = "With --repository: the JVM to follow (default: the newest live one).")
+    @Option(names = "--pid", description = "With --repository: the JVM to follow (default: the newest live one);"
+            + " waits up to 30 s for a live JVM's repository to appear.")
     long pid = -1;
 
     @Option(names = "--dump-interval", paramLabel = "SECONDS",
@@ -80,7 +81,7 @@ final class StreamCommand implements Callable<Integer> {
         Optional<ProcessHandle> producer = Optional.empty();
         java.util.function.BooleanSupplier remoteAlive = () -> true;
         if (source.repository != null) {
-            repository = Repositories.resolve(source.repository, pid);
+            repository = resolve(source.repository, pid);
             producer = Repositories.producer(repository);
             stream = WalEventStream.openRepository(repository, mirror);
         } else {
@@ -170,6 +171,27 @@ final class StreamCommand implements Callable<Integer> {
         }
         return false;
     }
+
+    /**
+     * A JVM started a moment ago (in the background, as the README's recipe does) creates its
+     * per-process repository only as JFR starts: with {@code --pid} of a live JVM, wait for it.
+     */
+    private static Path resolve(Path dir, long pid) throws java.io.IOException, InterruptedException {
+        long deadline = System.nanoTime() + seconds(PID_WAIT_SECONDS);
+        while (true) {
+            try {
+                return Repositories.resolve(dir, pid);
+            } catch (java.io.IOException notYet) {
+                boolean alive = pid >= 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (!alive || System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static final double PID_WAIT_SECONDS = 30;
 
     private String end(WalEventStream s, Path repository, Optional<ProcessHandle> producer) {
         if (producer.isPresent() && !producer.get().isAlive()) {

@@ -91,6 +91,7 @@ class ReportCommandTest {
         assertTrue(o.get("rulesNotApplicable").getAsInt() > 0);
 
         CliTest.Run text = CliTest.run("report", file.toString(), "--top", "0");
+        assertEquals(0, text.exit(), text.err());
         assertTrue(text.out().matches("(?s).*\\n    WARNING +\\d+\\.\\d  Flashstrike WAL recovery: The preloader fell behind replay.*"), text.out());
         assertTrue(text.out().contains("rules not applicable"), text.out());
     }
@@ -104,6 +105,7 @@ class ReportCommandTest {
         assertTrue(text.out().contains("record with jfc/flashstrike-wal.jfc"), text.out());
         assertTrue(text.out().contains("(1 rules not applicable"), "our rule needs our events: " + text.out());
         CliTest.Run json = CliTest.run("report", file.toString(), "--format", "json");
+        assertEquals(0, json.exit(), json.err());
         JsonObject o = JsonParser.parseString(json.out()).getAsJsonObject();
         assertFalse(o.get("walEvents").getAsBoolean());
         assertEquals(0, o.getAsJsonArray("eventTypes").size());
@@ -145,7 +147,9 @@ class ReportCommandTest {
         assertEquals(2, CliTest.run("report", healthy.toString(), "--format", "xml").exit());
         assertEquals(2, CliTest.run("report", healthy.toString(), "--rules", "some").exit());
         assertEquals(2, CliTest.run("report", healthy.toString(), "--top", "-1").exit());
-        String help = CliTest.run("report", "--help").out();
+        CliTest.Run helpRun = CliTest.run("report", "--help");
+        assertEquals(0, helpRun.exit(), helpRun.err());
+        String help = helpRun.out();
         assertTrue(help.contains("Exit codes:") && help.contains("not a readable recording"), help);
         assertTrue(CliTest.run("--help").out().contains("report"));
     }

@@ -6,9 +6,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,6 +94,53 @@ class GoldenSegmentTest {
         assertEquals(0x1234, c.type());
         assertEquals(-1, PayloadPattern.firstMismatch(PATTERN_SEED, 1002, c.segment(), c.payloadOffset(), 100));
         assertFalse(c.next());
+    }
+
+    /**
+     * The CRC constants and every stored CRC recomputed from the golden bytes as docs/FORMAT.md
+     * section 5 defines them, with {@link CRC32C} and literal offsets from the document: none of
+     * the writer's, the verifier's or {@code SegmentLayout}'s code takes part, so a chain rule that
+     * changed in all three at once still fails here.
+     */
+    @Test
+    void crcsFollowTheFormatDocumentIndependentlyOfTheCode() throws Exception {
+        assertEquals(0xE306_9283, crc32c("123456789".getBytes(StandardCharsets.US_ASCII)), "CRC32C check value");
+        ByteBuffer b = ByteBuffer.wrap(golden()).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0x4745534C41575346L, b.getLong(0), "magic");
+        assertEquals(1, b.getInt(8), "version");
+        assertEquals(SIZE, b.getInt(12), "segment size");
+        assertEquals(ID, b.getLong(16), "segment id");
+        assertEquals(BASE_LSN, b.getLong(24), "base LSN");
+        assertEquals(0x5EEDF1A5, b.getInt(32), "first segment of a log: INITIAL_CHAIN_CRC");
+        int header = crc32c(Arrays.copyOfRange(b.array(), 0, 60));
+        assertEquals(header, b.getInt(60), "stored header CRC");
+        assertEquals(HEADER_CRC, header, () -> Integer.toHexString(header));
+        int seed = header;
+        int r = 64;
+        int records = 0;
+        for (int length = b.getInt(r); length != 0; length = b.getInt(r)) {
+            CRC32C crc = new CRC32C();
+            crc.update(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, seed));
+            crc.update(b.array(), r, 16);
+            crc.update(b.array(), r + 20, length - 20);
+            int expected = (int) crc.getValue();
+            assertEquals(expected, b.getInt(r + 16), "CRC of the record at " + r);
+            assertEquals(BASE_LSN + records, b.getLong(r + 8), "LSN of the record at " + r);
+            seed = expected;
+            records++;
+            r += (length + 7) & ~7;
+        }
+        assertEquals(3, records);
+        assertEquals(LAST_CRC, seed, Integer.toHexString(seed));
+        for (int i = r; i < SIZE; i++) {
+            assertEquals(0, b.get(i), "zero padding at " + i);
+        }
+    }
+
+    private static int crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) crc.getValue();
     }
 
     /** Regenerates the golden file into {@code args[0]}; only for a deliberate format change. */

@@ -45,6 +45,24 @@ class SizeParserTest {
         assertTrue(e.getMessage().contains("too large"), e.getMessage());
     }
 
+    /** One decimal of the largest unit the value reaches before rounding: just under 1 MiB still prints KiB. */
+    @ParameterizedTest(name = "{0} B prints ''{1}''")
+    @CsvSource(delimiter = '|', value = {
+            "0                   | 0 B",
+            "1023                | 1023 B",
+            "1024                | 1.0 KiB",
+            "1536                | 1.5 KiB",
+            "1048575             | 1024.0 KiB",
+            "1048576             | 1.0 MiB",
+            "268435456           | 256.0 MiB",
+            "1073741824          | 1.0 GiB",
+            "1099511627776       | 1.0 TiB",
+            "9223372036854775807 | 8388608.0 TiB",
+    })
+    void formats(long bytes, String text) {
+        assertEquals(text, SizeParser.format(bytes));
+    }
+
     @org.junit.jupiter.api.Test
     void rejectsNull() {
         assertThrows(IllegalArgumentException.class, () -> SizeParser.parse(null));

@@ -1,17 +1,21 @@
 package io.flashstrike.wal.testsupport;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs our CLI in a child JVM of the same JDK and class path, with the JVM flags a user would pass. */
 public final class ChildJvm {
+    private static final Pattern URL = Pattern.compile("metrics: http://127\\.0\\.0\\.1:(\\d+)/metrics");
+
     private ChildJvm() {
     }
 
@@ -19,12 +23,16 @@ public final class ChildJvm {
     public record Result(int exit, String output) {
     }
 
-    public static Process start(List<String> jvmFlags, Path log, String... args) throws IOException {
-        return startMain(jvmFlags, log, "io.flashstrike.wal.cli.FlashstrikeWal", args);
+    /** A child {@code recover} serving /metrics on a free port, and that port. */
+    public record Serving(Process process, int port) {
     }
 
-    /** Starts {@code mainClass} (ours or a test's: the test class path is the child's) with {@code args}. */
-    public static Process startMain(List<String> jvmFlags, Path log, String mainClass, String... args) throws IOException {
+    public static Process start(List<String> jvmFlags, Path log, String... args) throws IOException {
+        return startMain(jvmFlags, "io.flashstrike.wal.cli.FlashstrikeWal", log, args);
+    }
+
+    /** Starts {@code mainClass} of the test class path; the caller destroys it ({@link Processes#destroy}) on failure. */
+    public static Process startMain(List<String> jvmFlags, String mainClass, Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags);
@@ -35,13 +43,17 @@ public final class ChildJvm {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** Runs the child to its end, at most 90 s; a child still running then is killed and the test fails. */
     public static Result run(List<String> jvmFlags, Path log, String... args) throws Exception {
-        return await(start(jvmFlags, log, args), log);
+        Processes.Result r = Processes.await(start(jvmFlags, log, args), log, Duration.ofSeconds(90), "child JVM " + String.join(" ", args));
+        return new Result(r.exit(), r.output());
     }
 
-    /** Runs {@code mainClass} to its end (90 s at most; destroyed otherwise). */
+    /** Runs {@code mainClass} to its end, likewise bounded. */
     public static Result runMain(List<String> jvmFlags, Path log, String mainClass, String... args) throws Exception {
-        return await(startMain(jvmFlags, log, mainClass, args), log);
+        Processes.Result r = Processes.await(startMain(jvmFlags, mainClass, log, args), log, Duration.ofSeconds(90),
+                "child JVM " + mainClass);
+        return new Result(r.exit(), r.output());
     }
 
     /**
@@ -67,21 +79,6 @@ public final class ChildJvm {
         throw new AssertionError("no repository for pid " + pid + " in " + repo);
     }
 
-    private static Result await(Process p, Path log) throws Exception {
-        try {
-            assertTrue(p.waitFor(90, TimeUnit.SECONDS), "child JVM did not finish: " + Files.readString(log));
-            return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
-    /** A child {@code recover} serving /metrics on a free port, and that port. */
-    public record Serving(Process process, int port) {
-    }
-
-    private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("metrics: http://127\\.0\\.0\\.1:(\\d+)/metrics");
-
     /**
      * Starts {@code recover ARGS --metrics-port 0 --linger 120} in a child JVM and waits (bounded)
      * for it to print its /metrics URL. The caller destroys the process.
@@ -92,17 +89,17 @@ public final class ChildJvm {
         args.addAll(List.of("--metrics-port", "0", "--linger", "120"));
         Process p = start(List.of(), log, args.toArray(String[]::new));
         try {
-            java.util.regex.Matcher m = URL.matcher(awaitOutput(log, "metrics: http://", java.time.Duration.ofSeconds(60)));
+            Matcher m = URL.matcher(awaitOutput(log, "metrics: http://", Duration.ofSeconds(60)));
             assertTrue(m.find(), Files.readString(log));
             return new Serving(p, Integer.parseInt(m.group(1)));
         } catch (RuntimeException | Error e) {
-            p.destroyForcibly();
+            Processes.destroy(p);
             throw e;
         }
     }
 
     /** Waits until {@code log} contains {@code text}; returns the log then. */
-    public static String awaitOutput(Path log, String text, java.time.Duration timeout) throws Exception {
+    public static String awaitOutput(Path log, String text, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             String s = Files.exists(log) ? Files.readString(log) : "";

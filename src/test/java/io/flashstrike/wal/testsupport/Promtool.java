@@ -1,10 +1,10 @@
 package io.flashstrike.wal.testsupport;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,15 +33,18 @@ public final class Promtool {
         return null;
     }
 
-    /** Asserts that {@code promtool check metrics} accepts {@code text} with no lint finding. */
+    /** Asserts that {@code promtool check metrics} accepts {@code text} with no lint finding (within 30 s). */
     public static void assertClean(String text) throws Exception {
-        Process p = new ProcessBuilder(require().toString(), "check", "metrics").redirectErrorStream(true).start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(text.getBytes(StandardCharsets.UTF_8));
+        Path in = Processes.tempFile("promtool-in");
+        Path log = Processes.tempFile("promtool-out");
+        try {
+            Files.writeString(in, text, StandardCharsets.UTF_8);
+            Processes.Result r = Processes.run(List.of(require().toString(), "check", "metrics"), in, log, Duration.ofSeconds(30));
+            assertEquals(0, r.exit(), () -> "promtool check metrics:\n" + r.output() + "\non:\n" + text);
+            assertEquals("", r.output().trim(), () -> "promtool lint findings:\n" + r.output());
+        } finally {
+            Files.deleteIfExists(in);
+            Files.deleteIfExists(log);
         }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool hung");
-        assertEquals(0, p.exitValue(), "promtool check metrics:\n" + out + "\non:\n" + text);
-        assertEquals("", out.trim(), "promtool lint findings:\n" + out);
     }
 }

@@ -15,9 +15,10 @@ public final class Manager {
     static final int SEGMENTS_REPLAYED = 1;
     static final int LAST_VALID_LSN = 2;
     static final int DROPPED_BYTES = 3;
+    static final int JFR_ERRORS = 4;
 
     private final Operation64 recover = new Operation64();
-    final PaddedCounters counters = new PaddedCounters(4);
+    final PaddedCounters counters = new PaddedCounters(5);
     /** Runs stopped or marked by an anomaly, by "reason action"; once per run, so a lock is fine. */
     private final Map<String, Long> anomalies = new TreeMap<>();
 
@@ -50,6 +51,11 @@ public final class Manager {
         return counters.getAcquire(DROPPED_BYTES);
     }
 
+    /** @return JFR commits of this block's event that threw (the run still counted) */
+    public long jfrErrors() {
+        return counters.getAcquire(JFR_ERRORS);
+    }
+
     /** Counts one anomaly: why ({@code reason}) and what recovery did about it ({@code action}). */
     synchronized void countAnomaly(String reason, String action) {
         anomalies.merge(reason + " " + action, 1L, Long::sum);
@@ -77,7 +83,8 @@ public final class Manager {
     /**
      * Collects under {@code subsystem="wal_recovery_manager"}: {@code prefix_recover},
      * {@code prefix_segments_found}, {@code prefix_segments_replayed_total},
-     * {@code prefix_last_valid_lsn}, {@code prefix_dropped_bytes_total}, {@code prefix_anomalies_total{reason,action}}.
+     * {@code prefix_last_valid_lsn}, {@code prefix_dropped_bytes_total}, {@code prefix_anomalies_total{reason,action}},
+     * {@code prefix_jfr_errors_total}.
      */
     public void collect(String prefix, MetricsCollector collector) {
         collector.pushLabel("subsystem", "wal_recovery_manager");
@@ -87,6 +94,7 @@ public final class Manager {
             collector.counter(prefix + "_segments_replayed_total", "Segments replayed", segmentsReplayed());
             collector.gauge(prefix + "_last_valid_lsn", "LSN of the last record delivered, -1 when none", lastValidLsn());
             collector.counter(prefix + "_dropped_bytes_total", "Bytes after the last valid record not delivered", droppedBytes());
+            collector.counter(prefix + "_jfr_errors_total", SegmentPreloader.JFR_ERRORS_HELP, jfrErrors());
             for (Map.Entry<String, Long> a : anomalies().entrySet()) {
                 String[] ra = a.getKey().split(" ", 2);
                 collector.pushLabel("reason", ra[0]);

@@ -56,30 +56,40 @@ public final class ManagerUpdater {
         }
         RecoveryEvent e = new RecoveryEvent(); // once per run: not a hot path
         if (e.isEnabled()) {
-            try {
-                TIMING.spanOrBegin(e, startNs, durationNs);
-                if (e.shouldCommit()) {
-                    e.directory = directory;
-                    e.segmentsFound = segmentsFound;
-                    e.segmentsReplayed = segmentsReplayed;
-                    e.records = records;
-                    e.bytes = bytes;
-                    e.lastValidLsn = lastValidLsn;
-                    e.droppedBytes = droppedBytes;
-                    e.status = Status.nameOf(status);
-                    e.detail = detail;
-                    e.mode = mode;
-                    e.reason = reason;
-                    e.action = action;
-                    e.failureSegmentId = failureSegmentId;
-                    e.failureOffset = failureOffset;
-                    e.failureLsn = failureLsn;
-                    e.repaired = repaired;
-                    e.commit();
-                }
-            } catch (RuntimeException ignored) {
-                // JFR must never fail the recovery; the metric above is recorded regardless.
+            commit(TIMING, e, startNs, durationNs, status, directory, segmentsFound, segmentsReplayed, records, bytes,
+                    lastValidLsn, droppedBytes, detail, mode, reason, action, failureSegmentId, failureOffset, failureLsn, repaired);
+        }
+    }
+
+    /** Package-private with the timing a parameter so a test can make the commit fail; callers pass the constant. */
+    void commit(EventTiming timing, RecoveryEvent e, long startNs, long durationNs, Status status, String directory,
+                long segmentsFound, long segmentsReplayed, long records, long bytes, long lastValidLsn, long droppedBytes,
+                String detail, String mode, String reason, String action, long failureSegmentId, long failureOffset,
+                long failureLsn, boolean repaired) {
+        try {
+            timing.spanOrBegin(e, startNs, durationNs);
+            if (e.shouldCommit()) {
+                e.directory = directory;
+                e.segmentsFound = segmentsFound;
+                e.segmentsReplayed = segmentsReplayed;
+                e.records = records;
+                e.bytes = bytes;
+                e.lastValidLsn = lastValidLsn;
+                e.droppedBytes = droppedBytes;
+                e.status = Status.nameOf(status);
+                e.detail = detail;
+                e.mode = mode;
+                e.reason = reason;
+                e.action = action;
+                e.failureSegmentId = failureSegmentId;
+                e.failureOffset = failureOffset;
+                e.failureLsn = failureLsn;
+                e.repaired = repaired;
+                e.commit();
             }
+        } catch (RuntimeException ex) {
+            // JFR must never fail the recovery; the run is counted above regardless.
+            block.counters.addRelease(Manager.JFR_ERRORS, 1);
         }
     }
 }

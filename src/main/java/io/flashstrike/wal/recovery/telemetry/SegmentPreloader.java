@@ -1,5 +1,7 @@
 package io.flashstrike.wal.recovery.telemetry;
 
+import io.flashstrike.wal.recovery.telemetry.internal.PaddedCounters;
+
 import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,10 +18,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SegmentPreloader {
     private static final AtomicLong IDS = new AtomicLong();
+    /** The help of {@code prefix_jfr_errors_total}, one family for the three blocks. */
+    static final String JFR_ERRORS_HELP = "JFR event commits that threw; the operation was counted in the metrics regardless";
+    static final int JFR_ERRORS = 0;
 
     private final Operation64 preloadSegment = new Operation64();
     private final Operation64 finishSegment = new Operation64();
     private final long id = IDS.incrementAndGet();
+    /** Written by the updater only when a JFR commit throws; off the hot path. */
+    final PaddedCounters counters = new PaddedCounters(1);
 
     /** @return the {@code preload_segment} metric */
     public Operation64 preloadSegment() {
@@ -29,6 +36,11 @@ public final class SegmentPreloader {
     /** @return the {@code finish_segment} metric */
     public Operation64 finishSegment() {
         return finishSegment;
+    }
+
+    /** @return JFR commits of this block's events that threw (the operations still counted) */
+    public long jfrErrors() {
+        return counters.getAcquire(JFR_ERRORS);
     }
 
     /** @return this block's identity within the JVM, as carried by its statistics events */
@@ -58,13 +70,15 @@ public final class SegmentPreloader {
 
     /**
      * Collects both metrics under {@code subsystem="wal_recovery_worker"}:
-     * {@code prefix_preload_segment} and {@code prefix_finish_segment} (see {@link Operation64#collect}).
+     * {@code prefix_preload_segment} and {@code prefix_finish_segment} (see {@link Operation64#collect}),
+     * {@code prefix_jfr_errors_total}.
      */
     public void collect(String prefix, MetricsCollector collector) {
         collector.pushLabel("subsystem", "wal_recovery_worker");
         try {
             preloadSegment.collect(prefix + "_preload_segment", collector);
             finishSegment.collect(prefix + "_finish_segment", collector);
+            collector.counter(prefix + "_jfr_errors_total", JFR_ERRORS_HELP, jfrErrors());
         } finally {
             collector.popLabel();
         }

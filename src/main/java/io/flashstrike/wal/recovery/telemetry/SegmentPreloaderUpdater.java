@@ -20,7 +20,7 @@ import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent
  * JFR off or the event disabled: that read, one enabled check, {@link Operation64#record}; no
  * allocation. With the event enabled: the event's fields are filled and committed, its span set
  * from our two readings ({@link EventTiming}), so JFR reads no clock. Never throws: a JFR failure
- * is counted in {@link #jfrErrors()} and the metric is recorded regardless.
+ * is counted in {@link #jfrErrors()} (exported as {@code prefix_jfr_errors_total}) and the metric is recorded regardless.
  *
  * <h2>Lifecycle</h2>
  * A new updater registers its block for the periodic {@value SegmentPreloaderStatisticsEvent#NAME}
@@ -41,15 +41,16 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
     private static final EventTiming PRELOAD_TIMING = EventTiming.of(PreloadSegmentEvent.class);
     private static final EventTiming FINISH_TIMING = EventTiming.of(FinishSegmentEvent.class);
 
+    private final SegmentPreloader block;
     private final Operation64 preload;
     private final Operation64 finish;
     private final PreloadSegmentEvent preloadEvent = new PreloadSegmentEvent();
     private final FinishSegmentEvent finishEvent = new FinishSegmentEvent();
     private final PeriodicStatistics.Registration statistics;
-    private long jfrErrors;
     private boolean closed;
 
     public SegmentPreloaderUpdater(SegmentPreloader metrics) {
+        this.block = metrics;
         this.preload = metrics.preloadSegment();
         this.finish = metrics.finishSegment();
         this.statistics = PeriodicStatistics.register(SegmentPreloaderStatisticsEvent.class, metrics,
@@ -69,7 +70,7 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
         try {
             statistics.emit();
         } catch (RuntimeException ex) {
-            jfrErrors++;
+            jfrError();
         } finally {
             statistics.close();
         }
@@ -94,7 +95,7 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
         long durationNs = System.nanoTime() - startNs;
         PreloadSegmentEvent e = preloadEvent;
         if (e.isEnabled()) {
-            commitPreload(e, startNs, durationNs, status, segmentId, path, bytes, records, detail);
+            commitPreload(PRELOAD_TIMING, e, startNs, durationNs, status, segmentId, path, bytes, records, detail);
         }
         // Recorded after the commit: a statistics snapshot that counts this operation then finds its
         // event already committed, so a stream never sees a total ahead of the events (no false loss).
@@ -118,20 +119,26 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
         long durationNs = System.nanoTime() - startNs;
         FinishSegmentEvent e = finishEvent;
         if (e.isEnabled()) {
-            commitFinish(e, startNs, durationNs, status, segmentId, path, bytes, detail);
+            commitFinish(FINISH_TIMING, e, startNs, durationNs, status, segmentId, path, bytes, detail);
         }
         finish.record(durationNs, status); // after the commit, as above
     }
 
-    /** @return JFR commits that threw (none expected); owner thread only */
+    /** @return JFR commits that threw (none expected); also exported as {@code prefix_jfr_errors_total} */
     public long jfrErrors() {
-        return jfrErrors;
+        return block.jfrErrors();
     }
 
-    private void commitPreload(PreloadSegmentEvent e, long startNs, long durationNs, Status status,
+    /** The slow path of a commit that threw: counted in the block, readable by any thread. */
+    private void jfrError() {
+        block.counters.addRelease(SegmentPreloader.JFR_ERRORS, 1);
+    }
+
+    /** Package-private with the timing a parameter so a test can make the commit fail; callers pass the constant. */
+    void commitPreload(EventTiming timing, PreloadSegmentEvent e, long startNs, long durationNs, Status status,
                                long segmentId, String path, long bytes, long records, String detail) {
         try {
-            PRELOAD_TIMING.spanOrBegin(e, startNs, durationNs);
+            timing.spanOrBegin(e, startNs, durationNs);
             if (e.shouldCommit()) {
                 e.segmentId = segmentId;
                 e.path = path;
@@ -142,14 +149,14 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
                 e.commit();
             }
         } catch (RuntimeException ex) {
-            jfrErrors++;
+            jfrError();
         }
     }
 
-    private void commitFinish(FinishSegmentEvent e, long startNs, long durationNs, Status status,
+    void commitFinish(EventTiming timing, FinishSegmentEvent e, long startNs, long durationNs, Status status,
                               long segmentId, String path, long bytes, String detail) {
         try {
-            FINISH_TIMING.spanOrBegin(e, startNs, durationNs);
+            timing.spanOrBegin(e, startNs, durationNs);
             if (e.shouldCommit()) {
                 e.segmentId = segmentId;
                 e.path = path;
@@ -159,7 +166,7 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
                 e.commit();
             }
         } catch (RuntimeException ex) {
-            jfrErrors++;
+            jfrError();
         }
     }
 

@@ -17,10 +17,11 @@ public final class SegmentReader {
     static final int RECORDS = 0;
     static final int BYTES = 1;
     static final int FILL_NANOS = 2;
+    static final int JFR_ERRORS = 3;
 
     private final Operation64 waitForSegment = new Operation64();
     private final Operation64 readSegment = new Operation64();
-    final PaddedCounters counters = new PaddedCounters(3);
+    final PaddedCounters counters = new PaddedCounters(4);
 
     /** @return the {@code wait_for_segment} metric */
     public Operation64 waitForSegment() {
@@ -48,6 +49,12 @@ public final class SegmentReader {
      */
     public long fillWaitNanos() {
         return counters.getAcquire(FILL_NANOS);
+
+    }
+
+    /** @return JFR commits of this block's events that threw (the operations still counted) */
+    public long jfrErrors() {
+        return counters.getAcquire(JFR_ERRORS);
     }
 
     /** Prints the block's frame; see {@link SegmentPreloader#dump}. */
@@ -63,7 +70,7 @@ public final class SegmentReader {
     /**
      * Collects under {@code subsystem="wal_segment_reader"}: {@code prefix_wait_for_segment},
      * {@code prefix_read_segment}, {@code prefix_records_read_total}, {@code prefix_read_bytes_total},
-     * {@code prefix_wait_for_segment_fill_seconds_total}.
+     * {@code prefix_wait_for_segment_fill_seconds_total}, {@code prefix_jfr_errors_total}.
      */
     public void collect(String prefix, MetricsCollector collector) {
         collector.pushLabel("subsystem", "wal_segment_reader");
@@ -74,6 +81,7 @@ public final class SegmentReader {
             collector.counter(prefix + "_read_bytes_total", "Bytes of records delivered to the replay consumer", bytes());
             collector.counter(prefix + "_wait_for_segment_fill_seconds_total",
                     "Replay's wait for the first segment of each run (the pipeline filling, not a stall)", fillWaitNanos() / 1e9);
+            collector.counter(prefix + "_jfr_errors_total", SegmentPreloader.JFR_ERRORS_HELP, jfrErrors());
         } finally {
             collector.popLabel();
         }

@@ -9,7 +9,8 @@ import io.flashstrike.wal.recovery.telemetry.jfr.WaitForSegmentEvent;
  * ({@value WaitForSegmentEvent#NAME}, {@value ReadSegmentEvent#NAME}).
  *
  * <p>Single writer: the replay thread. Same cost model as {@link SegmentPreloaderUpdater}: one
- * clock read per call, no allocation, never throws. Called once per segment, not per record: the
+ * clock read per call, no allocation, never throws (a JFR commit that throws is counted in
+ * {@link SegmentReader#jfrErrors()}). Called once per segment, not per record: the
  * record loop stays free of telemetry.
  */
 public final class SegmentReaderUpdater {
@@ -43,16 +44,7 @@ public final class SegmentReaderUpdater {
         }
         WaitForSegmentEvent e = waitEvent;
         if (e.isEnabled()) {
-            try {
-                WAIT_TIMING.spanOrBegin(e, startNs, durationNs);
-                if (e.shouldCommit()) {
-                    e.segmentId = segmentId;
-                    e.fill = fill;
-                    e.commit();
-                }
-            } catch (RuntimeException ignored) {
-                // JFR must never fail the replay; the metric above is recorded regardless.
-            }
+            commitWait(WAIT_TIMING, e, startNs, durationNs, segmentId, fill);
         }
         return durationNs;
     }
@@ -69,20 +61,43 @@ public final class SegmentReaderUpdater {
         block.counters.addRelease(SegmentReader.BYTES, bytes);
         ReadSegmentEvent e = readEvent;
         if (e.isEnabled()) {
-            try {
-                READ_TIMING.spanOrBegin(e, startNs, durationNs);
-                if (e.shouldCommit()) {
-                    e.segmentId = segmentId;
-                    e.path = path;
-                    e.records = records;
-                    e.bytes = bytes;
-                    e.lastLsn = lastLsn;
-                    e.status = Status.nameOf(status);
-                    e.commit();
-                }
-            } catch (RuntimeException ignored) {
-                // as above
-            }
+            commitRead(READ_TIMING, e, startNs, durationNs, status, segmentId, path, records, bytes, lastLsn);
         }
+    }
+
+    /** Package-private with the timing a parameter so a test can make the commit fail; callers pass the constant. */
+    void commitWait(EventTiming timing, WaitForSegmentEvent e, long startNs, long durationNs, long segmentId, boolean fill) {
+        try {
+            timing.spanOrBegin(e, startNs, durationNs);
+            if (e.shouldCommit()) {
+                e.segmentId = segmentId;
+                e.fill = fill;
+                e.commit();
+            }
+        } catch (RuntimeException ex) {
+            jfrError(); // JFR must never fail the replay; the metric is recorded regardless
+        }
+    }
+
+    void commitRead(EventTiming timing, ReadSegmentEvent e, long startNs, long durationNs, Status status, long segmentId,
+                    String path, long records, long bytes, long lastLsn) {
+        try {
+            timing.spanOrBegin(e, startNs, durationNs);
+            if (e.shouldCommit()) {
+                e.segmentId = segmentId;
+                e.path = path;
+                e.records = records;
+                e.bytes = bytes;
+                e.lastLsn = lastLsn;
+                e.status = Status.nameOf(status);
+                e.commit();
+            }
+        } catch (RuntimeException ex) {
+            jfrError();
+        }
+    }
+
+    private void jfrError() {
+        block.counters.addRelease(SegmentReader.JFR_ERRORS, 1);
     }
 }

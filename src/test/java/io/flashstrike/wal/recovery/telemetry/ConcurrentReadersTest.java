@@ -28,13 +28,21 @@ class ConcurrentReadersTest {
         AtomicBoolean done = new AtomicBoolean();
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
 
+        // done is set whatever the writer does, so the readers always end; every thread is a daemon,
+        // so one that does not end within the join limit cannot keep the test JVM alive either.
         Thread writer = new Thread(() -> {
-            for (int i = 0; i < RECORDS; i++) {
-                op.record(DURATION, (i % 10 == 9) ? Status.IO_ERROR : Status.OK);
-                block.finishSegment().record(DURATION, Status.OK);
+            try {
+                for (int i = 0; i < RECORDS; i++) {
+                    op.record(DURATION, (i % 10 == 9) ? Status.IO_ERROR : Status.OK);
+                    block.finishSegment().record(DURATION, Status.OK);
+                }
+            } catch (Throwable t) {
+                problems.add("writer threw " + t);
+            } finally {
+                done.set(true);
             }
-            done.set(true);
         }, "writer");
+        writer.setDaemon(true);
 
         List<Thread> readers = new ArrayList<>();
         for (int r = 0; r < 3; r++) {
@@ -59,12 +67,15 @@ class ConcurrentReadersTest {
                 }
             }, "reader-" + r));
         }
+        readers.forEach(t -> t.setDaemon(true));
         readers.forEach(Thread::start);
         writer.start();
         writer.join(60_000);
+        done.set(true); // a writer stuck past the limit must not keep the readers spinning
         for (Thread t : readers) {
             t.join(60_000);
         }
+        assertTrue(!writer.isAlive() && readers.stream().noneMatch(Thread::isAlive), "a thread did not end within 60 s");
         assertTrue(problems.isEmpty(), String.join("\n", problems.stream().limit(20).toList()));
         Operation64.Snapshot end = op.snapshot();
         assertEquals(RECORDS, end.count());

@@ -1,15 +1,16 @@
 package io.flashstrike.wal.recovery.telemetry;
 
+import io.flashstrike.wal.testsupport.Processes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,14 +48,15 @@ class Operation64LayoutTest {
         assertChildLayoutOk("-XX:+UseCompactObjectHeaders");
     }
 
-    private static void assertChildLayoutOk(String flag) throws IOException, InterruptedException {
+    @TempDir
+    Path tmp;
+
+    private void assertChildLayoutOk(String flag) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), flag,
                 "-Djol.magicFieldOffset=true", "-Djdk.attach.allowAttachSelf=true",
                 "-cp", System.getProperty("java.class.path"), LayoutCheck.class.getName()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM hung");
-        assertTrue(out.contains("LAYOUT OK") && p.exitValue() == 0, flag + ":\n" + out);
+        Processes.Result r = Processes.run(cmd, null, tmp.resolve("layout.log"), Duration.ofSeconds(60));
+        assertTrue(r.output().contains("LAYOUT OK") && r.exit() == 0, flag + ":\n" + r.output());
     }
 }

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * A real recording with the shipped .jfc, read back with the JDK's parser, the JMC core parser and
@@ -162,10 +163,23 @@ class SegmentPreloaderJfrTest {
 
     @Test
     void aRaisedThresholdKeepsOnlySlowOperationsButCountsAll(@TempDir Path dir) throws Exception {
+        // An operation whose measured span crosses the threshold between our two clock reads cannot be
+        // judged (JFR's own clock read falls in between): try again, and say so if every attempt hit one.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (thresholdRun(dir.resolve("threshold-" + attempt + ".jfr"))) {
+                return;
+            }
+        }
+        assumeFalse(true, "every one of 3 attempts had an operation straddling the 2 ms threshold (a loaded machine);"
+                + " the event list was not judged");
+    }
+
+    /** @return false when an operation straddled the threshold, so the event list could not be judged */
+    private static boolean thresholdRun(Path file) throws Exception {
         SegmentPreloader block = new SegmentPreloader();
-        Path file = dir.resolve("threshold.jfr");
         long threshold = TimeUnit.MILLISECONDS.toNanos(2);
         List<Long> expected = new ArrayList<>();
+        boolean straddled = false;
         try (Recording recording = new Recording(Configuration.create(JFC));
              SegmentPreloaderUpdater updater = new SegmentPreloaderUpdater(block)) {
             recording.enable(PreloadSegmentEvent.NAME).withThreshold(Duration.ofNanos(threshold));
@@ -181,19 +195,21 @@ class SegmentPreloaderJfrTest {
                 if (before - start >= threshold) {
                     expected.add((long) i);
                 } else if (after - start >= threshold) {
-                    expected.add(-1L); // a hiccup made this one straddle the threshold: do not judge it
+                    straddled = true;
                 }
             }
             recording.stop();
             recording.dump(file);
         }
+        assertEquals(6, block.preloadSegment().snapshot().count(), "the metrics count every operation");
+        assertTrue(expected.containsAll(List.of(0L, 2L, 4L)), "slow operations were slow: " + expected);
+        if (straddled) {
+            return false;
+        }
         List<Long> got = ofType(RecordingFile.readAllEvents(file), PreloadSegmentEvent.NAME).stream()
                 .map(e -> e.getLong("segmentId")).toList();
-        assertTrue(expected.containsAll(List.of(0L, 2L, 4L)), "slow operations were slow: " + expected);
-        if (!expected.contains(-1L)) {
-            assertEquals(expected, got);
-        }
-        assertEquals(6, block.preloadSegment().snapshot().count());
+        assertEquals(expected, got);
+        return true;
     }
 
     @Test

@@ -37,10 +37,10 @@ import java.util.logging.Logger;
 public record EventTiming(VarHandle startTime, VarHandle duration) {
     private static final Logger LOG = Logger.getLogger(EventTiming.class.getName());
 
-    private static final int UNCALIBRATED = 0;
-    private static final int EXACT = 1;
-    private static final int LINEAR = 2;
-    private static final int FAILED = 3;
+    static final int UNCALIBRATED = 0;
+    static final int EXACT = 1;
+    static final int LINEAR = 2;
+    static final int FAILED = 3;
 
     /** Calibration is per JVM: the tick clock's origin and rate do not change. */
     private static volatile int mode = UNCALIBRATED;
@@ -68,7 +68,7 @@ public record EventTiming(VarHandle startTime, VarHandle duration) {
      */
     public boolean setSpan(Event event, long startNanos, long durationNanos) {
         int m = mode;
-        if (m == EXACT) {
+        if (m == EXACT && startTime != null) { // a constant in a static final EventTiming: the check folds away
             startTime.set(event, startNanos + offset);
             // A zero duration would make commit() measure its own; 1 tick is the honest minimum.
             duration.set(event, Math.max(1L, durationNanos));
@@ -88,6 +88,9 @@ public record EventTiming(VarHandle startTime, VarHandle duration) {
     }
 
     private boolean setSpanSlow(int m, Event event, long startNanos, long durationNanos) {
+        if (startTime == null) {
+            return false; // this class has no span fields: JFR times it, and it must not calibrate for the others
+        }
         if (m == UNCALIBRATED) {
             m = calibrate(event);
         }
@@ -115,24 +118,17 @@ public record EventTiming(VarHandle startTime, VarHandle duration) {
             }
             int result = FAILED;
             try {
-                if (startTime != null) {
-                    long[] first = sample(probe);
-                    long spinUntil = System.nanoTime() + 200_000;
-                    while (System.nanoTime() < spinUntil) {
-                        Thread.onSpinWait();
-                    }
-                    long[] second = sample(probe);
-                    double slope = (double) (second[1] - first[1]) / (second[0] - first[0]);
-                    if (first[1] != 0 && Math.abs(slope - 1.0) < 1e-3) {
-                        offset = first[1] - first[0];
-                        result = EXACT;
-                    } else if (first[1] != 0 && slope > 0 && Double.isFinite(slope)) {
-                        originNanos = first[0];
-                        originTicks = first[1];
-                        ticksPerNano = slope;
-                        result = LINEAR;
-                    }
+                long[] first = sample(probe);
+                long spinUntil = System.nanoTime() + 200_000;
+                while (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
                 }
+                Fit fit = Fit.of(first, sample(probe));
+                result = fit.mode();
+                offset = fit.offset();
+                originNanos = first[0];
+                originTicks = first[1];
+                ticksPerNano = fit.ticksPerNano();
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "JFR tick calibration failed", e);
             }
@@ -142,6 +138,30 @@ public record EventTiming(VarHandle startTime, VarHandle duration) {
             }
             mode = result;
             return result;
+        }
+    }
+
+    /**
+     * What two calibration samples say, as a pure function of them (so each case is testable with
+     * made-up clocks): slope 1 within 0.1 % is {@code EXACT} with ticks = nanos + offset; another
+     * positive finite slope is {@code LINEAR}; no ticks (begin() set nothing) or no sane slope is
+     * {@code FAILED}.
+     *
+     * @param mode         {@code 1} exact, {@code 2} linear, {@code 3} failed
+     * @param offset       ticks - nanos at the first sample (exact)
+     * @param ticksPerNano the slope (linear)
+     */
+    record Fit(int mode, long offset, double ticksPerNano) {
+        /** @param first {nanos, ticks}, @param second {nanos, ticks} a little later */
+        static Fit of(long[] first, long[] second) {
+            double slope = (double) (second[1] - first[1]) / (second[0] - first[0]);
+            if (first[1] == 0 || second[1] == 0 || !(slope > 0) || !Double.isFinite(slope)) {
+                return new Fit(FAILED, 0, 0);
+            }
+            if (Math.abs(slope - 1.0) < 1e-3) {
+                return new Fit(EXACT, first[1] - first[0], 1.0);
+            }
+            return new Fit(LINEAR, 0, slope);
         }
     }
 

@@ -3,6 +3,7 @@ package io.flashstrike.wal.recovery.telemetry.stream;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
+import io.flashstrike.wal.testsupport.Processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,6 @@ class PrometheusServerTest {
         metrics.segmentPreloader().preloadSegment().record(4_000_000, Status.OK);
         try (MetricsHttpServer ours = MetricsHttpServer.start("127.0.0.1", 0,
                 c -> metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c))) {
-            int port = freePort();
             Path config = tmp.resolve("prometheus.yml");
             Files.writeString(config, """
                     global:
@@ -50,10 +50,22 @@ class PrometheusServerTest {
                         static_configs:
                           - targets: ['127.0.0.1:%d']
                     """.formatted(ours.port()));
-            Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
+            Process server = null;
+            int port = -1;
             try {
+                // Prometheus cannot listen on port 0 and say which port it got: take a free one, retry when
+                // another process bound it between our probe and Prometheus' listen.
+                for (int attempt = 0; attempt < 5 && port < 0; attempt++) {
+                    int candidate = freePort();
+                    Path log = tmp.resolve("prometheus-" + attempt + ".log");
+                    server = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
+                            "--storage.tsdb.path=" + tmp.resolve("data-" + attempt), "--web.listen-address=127.0.0.1:" + candidate)
+                            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    if (awaitReady(server, log)) {
+                        port = candidate;
+                    }
+                }
+                assertTrue(port > 0, "Prometheus found no free port in 5 attempts");
                 String query = "sum by (status) (flashstrike_wal_preload_segment_total{subsystem=\"wal_recovery_worker\",outcome=\"success\"})";
                 String okValue = awaitValue(port, query, Duration.ofSeconds(45));
                 assertEquals("2", okValue, "successes as Prometheus stored them");
@@ -62,9 +74,11 @@ class PrometheusServerTest {
                 String up = awaitValue(port, "up{job=\"flashstrike\"}", Duration.ofSeconds(10));
                 assertEquals("1", up, "the scrape itself succeeded");
             } finally {
-                server.destroy();
-                if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                    server.destroyForcibly();
+                if (server != null) {
+                    server.destroy();
+                    if (!server.waitFor(10, TimeUnit.SECONDS)) {
+                        Processes.destroy(server);
+                    }
                 }
             }
         }
@@ -92,6 +106,24 @@ class PrometheusServerTest {
             Thread.sleep(250);
         }
         throw new AssertionError("no sample for " + query + " within " + timeout + "; last answer: " + last);
+    }
+
+    /** @return true once Prometheus serves; false when it exited because its port was taken */
+    private static boolean awaitReady(Process server, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+        while (System.nanoTime() < deadline) {
+            String out = Files.readString(log);
+            if (out.contains("Server is ready to receive web requests")) {
+                return true;
+            }
+            if (!server.isAlive()) {
+                assertTrue(out.contains("address already in use"), "Prometheus exited:\n" + out);
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        Processes.destroy(server);
+        throw new AssertionError("Prometheus not ready within 45 s:\n" + Files.readString(log));
     }
 
     private static int freePort() throws Exception {

@@ -5,6 +5,7 @@ import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
 import io.flashstrike.wal.testsupport.ChildJvm;
 import io.flashstrike.wal.testsupport.Exposition;
+import io.flashstrike.wal.testsupport.Processes;
 import io.flashstrike.wal.testsupport.Promtool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,14 @@ class SidecarEndToEndTest {
         Process child = ChildJvm.start(List.of("-XX:StartFlightRecording:settings=jfc/flashstrike-wal.jfc",
                         "-XX:FlightRecorderOptions=repository=" + repo),
                 log, "recover", "--dir", wal.toString(), "--no-jfr", "--dump-interval", "0", "--metrics-port", "0", "--linger", "4");
+        try {
+            followAndCompare(child, repo, log);
+        } finally {
+            Processes.destroy(child); // a no-op after a clean end; a failed assertion must not leave it running
+        }
+    }
+
+    private static void followAndCompare(Process child, Path repo, Path log) throws Exception {
         Path perProcess = ChildJvm.awaitRepository(repo, child.pid());
         WalRecoveryMetrics mirror = new WalRecoveryMetrics();
         try (WalEventStream stream = WalEventStream.openRepository(perProcess, mirror);
