@@ -1,22 +1,14 @@
 package io.flashstrike.wal.recovery.telemetry.export;
 
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * How {@code /metrics} is protected: prometheus/exporter-toolkit's web configuration file (the
@@ -41,17 +33,11 @@ public final class WebConfig {
     /** No file: plain HTTP, no authentication. */
     public static final WebConfig NONE = new WebConfig(null, null, null);
 
-    private static final Set<String> TOP = Set.of("tls_server_config", "basic_auth_users");
-    private static final Set<String> TLS = Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file",
-            "min_version", "max_version");
-    private static final Set<String> NOT_IMPLEMENTED = Set.of("http_server_config", "cipher_suites", "curve_preferences",
-            "prefer_server_cipher_suites", "client_allowed_sans", "cert", "key", "client_ca");
-
     private final Path file;
     private final TlsSettings tls;
     private final BasicAuthUsers users;
 
-    private WebConfig(Path file, TlsSettings tls, BasicAuthUsers users) {
+    WebConfig(Path file, TlsSettings tls, BasicAuthUsers users) {
         this.file = file;
         this.tls = tls;
         this.users = users;
@@ -72,52 +58,7 @@ public final class WebConfig {
      * @throws Invalid with one line, {@code FILE: problem}
      */
     public static WebConfig load(Path file) throws Invalid {
-        Object root;
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            // YAML 1.2 core schema, no tags to classes, duplicate keys refused: data only.
-            LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).setAllowDuplicateKeys(false)
-                    .setMaxAliasesForCollections(10).setCodePointLimit(1 << 20).build();
-            root = new Load(settings).loadFromReader(in);
-        } catch (IOException e) {
-            throw new Invalid(file, "cannot read: " + ioProblem(e));
-        } catch (YamlEngineException e) {
-            throw new Invalid(file, "not valid YAML: " + oneLine(e));
-        }
-        if (root == null) {
-            return new WebConfig(file, null, null); // an empty file: exporter-toolkit serves plain HTTP too
-        }
-        Map<String, Object> top = map(file, root, "the file");
-        checkKeys(file, top, TOP, "");
-        Path dir = file.toAbsolutePath().getParent();
-        TlsSettings tls = top.containsKey("tls_server_config")
-                ? TlsSettings.load(file, dir, tlsFields(file, top.get("tls_server_config"))) : null;
-        BasicAuthUsers users = top.containsKey("basic_auth_users")
-                ? BasicAuthUsers.of(file, map(file, top.get("basic_auth_users"), "basic_auth_users")) : null;
-        return new WebConfig(file, tls, users);
-    }
-
-    private static Map<String, Object> tlsFields(Path file, Object node) throws Invalid {
-        Map<String, Object> fields = map(file, node, "tls_server_config");
-        checkKeys(file, fields, TLS, "tls_server_config.");
-        Map<String, Object> strings = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : fields.entrySet()) {
-            if (!(e.getValue() instanceof String)) {
-                throw new Invalid(file, "tls_server_config." + e.getKey() + " must be a string");
-            }
-            strings.put(e.getKey(), e.getValue());
-        }
-        return strings;
-    }
-
-    private static void checkKeys(Path file, Map<String, Object> m, Set<String> known, String prefix) throws Invalid {
-        for (String k : m.keySet()) {
-            if (NOT_IMPLEMENTED.contains(k)) {
-                throw new Invalid(file, "field " + prefix + k + " is not supported by flashstrike-wal (see README: off loopback)");
-            }
-            if (!known.contains(k)) {
-                throw new Invalid(file, "unknown field " + prefix + k);
-            }
-        }
+        return WebConfigFile.read(file); // SnakeYAML and Bouncy Castle load only with a file
     }
 
     @SuppressWarnings("unchecked")
