@@ -15,8 +15,10 @@ import java.util.Map;
  * @param bind          address to bind; 127.0.0.1 by default
  * @param settings      a .jfc file, or null for the shipped {@code jfc/flashstrike-wal.jfc}
  * @param dumpInterval  seconds between metric dumps on stderr; 0 for none
+ * @param webConfigFile TLS and basic auth for /metrics (the CLI's {@code --web-config-file}), or
+ *                      null; read and checked by the agent's own thread before it serves
  */
-public record AgentOptions(int port, String bind, Path settings, double dumpInterval) {
+public record AgentOptions(int port, String bind, Path settings, double dumpInterval, Path webConfigFile) {
     static final int DEFAULT_PORT = 9464;
     static final String DEFAULT_BIND = "127.0.0.1";
 
@@ -39,6 +41,7 @@ public record AgentOptions(int port, String bind, Path settings, double dumpInte
         String bind = DEFAULT_BIND;
         Path settings = null;
         double dump = 0;
+        Path web = null;
         for (Map.Entry<String, String> e : kv.entrySet()) {
             String v = e.getValue();
             switch (e.getKey()) {
@@ -56,11 +59,17 @@ public record AgentOptions(int port, String bind, Path settings, double dumpInte
                     }
                 }
                 case "dump-interval" -> dump = seconds(v);
+                case "web-config-file" -> {
+                    web = Path.of(v);
+                    if (!Files.isReadable(web)) {
+                        throw new IllegalArgumentException("option 'web-config-file': cannot read " + web.toAbsolutePath());
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + e.getKey()
-                        + "' (known: port, bind, settings, dump-interval)");
+                        + "' (known: port, bind, settings, dump-interval, web-config-file)");
             }
         }
-        return new AgentOptions(port, bind, settings, dump);
+        return new AgentOptions(port, bind, settings, dump, web);
     }
 
     private static int port(String v) {

@@ -1,7 +1,9 @@
 package io.flashstrike.wal.agent;
 
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.HistogramBounds;
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
+import io.flashstrike.wal.recovery.telemetry.export.WebConfig;
 import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
 import jdk.jfr.Configuration;
@@ -63,11 +65,15 @@ final class AgentRuntime {
         WalEventStream stream = null;
         MetricsHttpServer server = null;
         try {
+            // The web config first: a bad file is one line and no agent, before JFR starts.
+            WebConfig web = options.webConfigFile() == null ? WebConfig.NONE : WebConfig.load(options.webConfigFile());
             prepareJfr();
             Configuration settings = options.settings() == null ? shippedSettings() : Configuration.create(options.settings());
             WalEventStream s = WalEventStream.inProcess(settings, new WalRecoveryMetrics());
             stream = s;
-            server = MetricsHttpServer.start(options.bind(), options.port(), c -> s.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c));
+            server = MetricsHttpServer.start(options.bind(), options.port(), HistogramBounds.DEFAULT, web,
+                    c -> s.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c));
+            web.exposureWarning(options.bind()).ifPresent(AgentRuntime::say);
             s.startDaemon("flashstrike-wal-agent-stream", java.time.Duration.ofSeconds(START_WAIT_SECONDS));
             started.countDown();
             if (options.dumpInterval() > 0) {

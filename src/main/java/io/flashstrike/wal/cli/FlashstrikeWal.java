@@ -23,6 +23,15 @@ public final class FlashstrikeWal implements Runnable {
     /** @return a command line with the project's exit-code conventions */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new FlashstrikeWal());
+        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((e, args) -> {
+            if (e instanceof MetricsOptions.InvalidWebConfig) {
+                // A file's problem, not the command line's: one line, no usage help under it.
+                e.getCommandLine().getErr().println("flashstrike-wal: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            return usage.handleParseException(e, args);
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("flashstrike-wal: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return ExitCodes.FAILURE;

@@ -1,14 +1,20 @@
 package io.flashstrike.wal.cli;
 
 import io.flashstrike.wal.recovery.telemetry.HistogramBounds;
+import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
+import io.flashstrike.wal.recovery.telemetry.export.WebConfig;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /** Where /metrics is served, and for how long after the work ends; shared by recover, demo and stream. */
 final class MetricsOptions {
@@ -53,6 +59,45 @@ final class MetricsOptions {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(mixee.commandLine(), "Invalid value for option '--histogram-buckets': " + e.getMessage());
         }
+    }
+
+    WebConfig web = WebConfig.NONE;
+
+    // Read and checked here, certificates and hashes included, so a bad file fails before any work.
+    @Option(names = "--web-config-file", paramLabel = "FILE",
+            description = "TLS and basic auth for /metrics, in the web configuration format of Prometheus exporters"
+                    + " (tls_server_config, basic_auth_users with bcrypt hashes); see README \"Off loopback\".")
+    void webConfig(Path file) {
+        try {
+            web = WebConfig.load(file);
+        } catch (WebConfig.Invalid e) {
+            throw new InvalidWebConfig(mixee.commandLine(), e);
+        }
+    }
+
+    /** A bad --web-config-file: one line (FlashstrikeWal prints no usage help for it), exit 2. */
+    static final class InvalidWebConfig extends ParameterException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidWebConfig(picocli.CommandLine cl, WebConfig.Invalid cause) {
+            super(cl, "--web-config-file " + cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * Starts /metrics as these options say, and prints its URL to {@code out}; warns on the
+     * command's error stream, once, when it is readable beyond this machine.
+     */
+    MetricsHttpServer start(Consumer<MetricsCollector> exposure, PrintWriter out) throws IOException {
+        MetricsHttpServer server = MetricsHttpServer.start(bind, port, buckets, web, exposure);
+        web.exposureWarning(bind).ifPresent(w -> {
+            PrintWriter err = mixee.commandLine().getErr();
+            err.println(w);
+            err.flush();
+        });
+        out.println("metrics: " + server.url());
+        out.flush();
+        return server;
     }
 
     @Option(names = "--linger", paramLabel = "SECONDS",

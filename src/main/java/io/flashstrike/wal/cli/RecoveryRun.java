@@ -104,9 +104,7 @@ final class RecoveryRun {
         };
         try {
             if (serve.enabled()) {
-                server = MetricsHttpServer.start(serve.bind, serve.port, serve.buckets, exposure);
-                out.println("metrics: " + server.url());
-                out.flush();
+                server = serve.start(exposure, out);
             }
             if (push != null) {
                 pusher = new BatchPush(push, pushInterval, serve.buckets, exposure, err);

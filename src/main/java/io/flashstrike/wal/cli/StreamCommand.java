@@ -107,8 +107,7 @@ final class StreamCommand implements Callable<Integer> {
         MetricsHttpServer server = null;
         try (WalEventStream s = stream) {
             if (serve.enabled()) {
-                server = MetricsHttpServer.start(serve.bind, serve.port, serve.buckets, c -> s.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c));
-                out.println("metrics: " + server.url());
+                server = serve.start(c -> s.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c), out);
             }
             out.println("following " + s.source() + producer.map(p -> " (pid " + p.pid() + ")").orElse(""));
             out.flush();

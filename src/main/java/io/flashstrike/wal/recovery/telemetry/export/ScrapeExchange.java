@@ -1,104 +1,104 @@
 package io.flashstrike.wal.recovery.telemetry.export;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.prometheus.metrics.exporter.common.PrometheusHttpExchange;
 import io.prometheus.metrics.exporter.common.PrometheusHttpRequest;
 import io.prometheus.metrics.exporter.common.PrometheusHttpResponse;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 
 /**
- * One JDK {@link HttpExchange} as client_java's scrape handler sees it (its format negotiation,
- * gzip and {@code name[]} filters then apply unchanged). A scrape that fails answers 500 with one
- * line and no stack trace; nothing is logged through {@code java.util.logging} (see
- * {@link MetricsHttpServer} for why that matters in someone else's JVM).
+ * client_java's view of one {@code /metrics} request on our connection: the request head as read,
+ * the response as {@link HttpResponse} writes it. client_java's handler renders, sets the headers
+ * and calls {@link #close}, which ends the body.
  */
-final class ScrapeExchange implements PrometheusHttpExchange, PrometheusHttpRequest, PrometheusHttpResponse {
-    private final HttpExchange exchange;
+final class ScrapeExchange implements PrometheusHttpExchange {
+    private final HttpRequest request;
+    private final HttpResponse response;
 
-    ScrapeExchange(HttpExchange exchange) {
-        this.exchange = exchange;
+    ScrapeExchange(HttpRequest request, HttpResponse response) {
+        this.request = request;
+        this.response = response;
     }
 
     @Override
     public PrometheusHttpRequest getRequest() {
-        return this;
+        return new PrometheusHttpRequest() {
+            @Override
+            public String getQueryString() {
+                return request.query();
+            }
+
+            @Override
+            public Enumeration<String> getHeaders(String name) {
+                return Collections.enumeration(request.headers(name));
+            }
+
+            @Override
+            public String getMethod() {
+                return request.method();
+            }
+
+            @Override
+            public String getRequestPath() {
+                return request.path();
+            }
+
+            @Override
+            public String[] getParameterValues(String name) {
+                // name[]=a&name[]=b: decoded, as the JDK server's client_java adapter does
+                if (request.query() == null) {
+                    return null;
+                }
+                List<String> values = new ArrayList<>();
+                for (String pair : request.query().split("&")) {
+                    int eq = pair.indexOf('=');
+                    String key = HttpRequest.decode(eq < 0 ? pair : pair.substring(0, eq));
+                    if (key.equals(name)) {
+                        values.add(eq < 0 ? "" : HttpRequest.decode(pair.substring(eq + 1)));
+                    }
+                }
+                return values.isEmpty() ? null : values.toArray(new String[0]);
+            }
+        };
     }
 
     @Override
     public PrometheusHttpResponse getResponse() {
-        return this;
-    }
-
-    @Override
-    public String getQueryString() {
-        return exchange.getRequestURI().getRawQuery();
-    }
-
-    @Override
-    public Enumeration<String> getHeaders(String name) {
-        List<String> values = exchange.getRequestHeaders().get(name);
-        return Collections.enumeration(values == null ? List.of() : values);
-    }
-
-    @Override
-    public String getMethod() {
-        return exchange.getRequestMethod();
-    }
-
-    @Override
-    public String getRequestPath() {
-        return exchange.getRequestURI().getPath();
-    }
-
-    @Override
-    public void setHeader(String name, String value) {
-        exchange.getResponseHeaders().set(name, value);
-    }
-
-    @Override
-    public OutputStream sendHeadersAndGetBody(int statusCode, int contentLength) throws IOException {
-        // client_java passes 0 when it streams (gzip): the JDK's 0 means chunked, as wanted.
-        exchange.sendResponseHeaders(statusCode, contentLength > 0 ? contentLength : 0);
-        return exchange.getResponseBody();
+        return response;
     }
 
     @Override
     public void handleException(IOException e) throws IOException {
-        throw e; // the client went away mid-response: nothing to tell it
+        throw e; // the client is gone or too slow: the connection closes
     }
 
     @Override
     public void handleException(RuntimeException e) {
-        respond(exchange, 500, "scrape failed: " + e + "\n");
+        // A collector failed: a 500 if nothing was sent yet; the stack trace stays out of the body.
+        if (!response.started()) {
+            try {
+                response.setHeader("Content-Type", "text/plain; charset=utf-8");
+                byte[] text = ScrapeConnection.ascii("error collecting metrics: " + e.getClass().getSimpleName() + "\n");
+                response.sendHeadersAndGetBody(500, text.length).write(text);
+            } catch (IOException gone) {
+                throw new UncheckedIOException(gone);
+            }
+        }
     }
 
     @Override
     public void close() {
-        exchange.close();
-    }
-
-    /** A small plain-text answer; a client that has gone is not an error of ours. */
-    static void respond(HttpExchange exchange, int status, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         try {
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-            if (!head) {
-                try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(bytes);
-                }
+            if (response.started()) {
+                response.finish();
             }
-        } catch (IOException | IllegalStateException gone) {
-            // headers already sent, or the client closed the connection
-        } finally {
-            exchange.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -63,6 +63,35 @@ class MetricsHttpServerTest {
     }
 
     @Test
+    void filtersHeadNotFoundAndKeepAliveOnOneConnection() throws Exception {
+        WalRecoveryMetrics metrics = new WalRecoveryMetrics();
+        try (MetricsHttpServer server = MetricsHttpServer.start(MetricsHttpServer.DEFAULT_BIND, 0,
+                c -> metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c))) {
+            String only = new String(get(server.url() + "?name[]=flashstrike_wal_preload_segment_total").body(), StandardCharsets.UTF_8);
+            assertTrue(only.contains("flashstrike_wal_preload_segment_total"), only);
+            assertTrue(only.lines().noneMatch(l -> l.startsWith("flashstrike_wal_read_segment")), only);
+
+            HttpResponse<byte[]> head = HTTP.send(HttpRequest.newBuilder(URI.create(server.url()))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, head.statusCode());
+            assertEquals(0, head.body().length);
+            assertEquals(404, get("http://127.0.0.1:" + server.port() + "/nope").statusCode());
+            assertEquals(405, HTTP.send(HttpRequest.newBuilder(URI.create(server.url())).POST(HttpRequest.BodyPublishers.noBody())
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            // Sequential scrapes from one client reuse one kept-alive connection.
+            HttpClient one = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            int before = server.openConnections();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, one.send(HttpRequest.newBuilder(URI.create(server.url())).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode());
+            }
+            assertEquals(before + 1, server.openConnections(), "one kept-alive connection for three scrapes");
+        }
+    }
+
+    @Test
     void aPortInUseIsOneLineNamingIt() throws Exception {
         try (MetricsHttpServer first = MetricsHttpServer.start(MetricsHttpServer.DEFAULT_BIND, 0, c -> { })) {
             java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
