@@ -57,7 +57,7 @@ class ReadmeRecipesIT {
         while (m.find()) {
             blocks.add(m.group(1));
         }
-        assertEquals(9, blocks.size(), "README's bash blocks changed: give the new one a step here");
+        assertEquals(10, blocks.size(), "README's bash blocks changed: give the new one a step here");
         Path root = userRoot();
 
         String demo = only(blocks.get(0), "tools/flashstrike-wal demo", "mvn -B verify");
@@ -87,14 +87,24 @@ class ReadmeRecipesIT {
 
         runJmx(root, expect(blocks.get(5), "-Dcom.sun.management.jmxremote.ssl=false"), expect(blocks.get(6), "stream --jmx 127.0.0.1:9010"));
 
+        // The agent: the engine stand-in under the flag, then a running JVM ($ENGINE_PID) to attach to.
+        String agentBlock = expect(blocks.get(7), "-javaagent:target/flashstrike-wal-telemetry.jar=port=9464").replace("port=9464", "port=0")
+                .replace("--port 9464", "--port 0");
+        Processes.Result agent = run(root, "java -jar target/flashstrike-wal-telemetry.jar recover --dir /data/wal --no-jfr"
+                + " --metrics-port 0 --dump-interval 0 --linger 30 > /tmp/engine.log 2>&1 &\nENGINE_PID=$!\nsleep 2\n" + agentBlock
+                + "kill $ENGINE_PID\n");
+        assertTrue(agent.output().contains("flashstrike-wal agent: serving http://127.0.0.1:"), agent.output());
+        assertTrue(agent.output().contains("segments        : 4 replayed of 4"), agent.output());
+        assertTrue(agent.output().matches("(?s).*\nhttp://127\\.0\\.0\\.1:\\d+/metrics\n.*"), "attach printed its URL:\n" + agent.output());
+
         try (PrometheusServer gateway = PrometheusServer.startPushgateway(tmp.resolve("pushgateway"))) {
-            run(root, expect(blocks.get(7), "--push-gateway http://pushgateway:9091").replace("http://pushgateway:9091", gateway.url()));
+            run(root, expect(blocks.get(8), "--push-gateway http://pushgateway:9091").replace("http://pushgateway:9091", gateway.url()));
             String pushed = Exposition.scrape(gateway.url() + "/metrics");
             assertTrue(pushed.contains("flashstrike_wal_last_success_timestamp_seconds{instance=\""), pushed);
             assertTrue(pushed.contains("job=\"flashstrike_wal_recovery\""), pushed);
         }
 
-        Processes.Result report = run(root, expect(blocks.get(8), "tools/jfr-report /tmp/recovery.jfr"));
+        Processes.Result report = run(root, expect(blocks.get(9), "tools/jfr-report /tmp/recovery.jfr"));
         assertTrue(report.output().contains("Report of ") && report.output().contains("\"eventTypes\""), report.output());
     }
 
