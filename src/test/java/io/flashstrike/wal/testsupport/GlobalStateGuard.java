@@ -31,10 +31,11 @@ public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallba
     /**
      * Set once per JVM by a class initializer, not by a test: JFR's first recording creates its
      * repository; client_java's {@code HTTPServer} bounds the JDK server's request and response
-     * times when nobody has (docs/DESIGN.md). Restoring them would not re-run the initializer.
+     * times when nobody has (docs/DESIGN.md); AWT's first image (ImageIO, reading the browser
+     * test's screenshot) picks its font manager. Restoring them would not re-run the initializer.
      */
     private static final Set<String> JDK_OWNED = Set.of("jdk.jfr.repository",
-            "sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime");
+            "sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime", "sun.font.fontmanager");
 
     private record State(Set<Long> runningRecordings, Map<String, String> properties) {
     }
