@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Debian's {@code chromium}, headless, on a local file. CI installs it (.ci/run) and must run these
@@ -34,16 +33,7 @@ public final class Chromium {
 
     /** @return the chromium executable, or skips the test when absent outside CI */
     public static Path require() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path p = Path.of(dir, "chromium");
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        boolean ci = "true".equals(System.getenv("CI"));
-        assertTrue(!ci, "chromium is not installed; .ci/run installs the Debian package chromium");
-        assumeTrue(false, "chromium not installed (apt-get install --no-install-recommends chromium)");
-        return null;
+        return Installed.require("chromium", "chromium");
     }
 
     /** Runs chromium on {@code page} with {@code args} (e.g. --dump-dom, --screenshot=FILE) in {@code work}. */
