@@ -24,12 +24,13 @@ final class HtmlFormat {
             .card .v{font-size:22px;font-weight:600}.card .s{color:#5a6475;font-size:12px}
             .panel{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:12px;overflow-x:auto}
             .hists{display:flex;flex-wrap:wrap;gap:8px}
+            svg.chart{display:block;width:100%;height:auto}.hists svg{flex:1 1 400px;max-width:100%;height:auto}
             svg text{font:11px system-ui,sans-serif;fill:#3b4452}svg .title{font-size:13px;font-weight:600}
             svg .axis{fill:#5a6475}svg .legend{font-size:12px}
             svg .grid{stroke:#e6e9ee}svg .frame{fill:none;stroke:#9aa3b1}
             svg .pct{stroke:#1d2430;stroke-dasharray:4 3}svg .pct-label{font-size:10px;paint-order:stroke;stroke:#fff;stroke-width:3px}
-            table{border-collapse:collapse;width:100%;background:#fff;font-variant-numeric:tabular-nums}
-            th,td{padding:5px 8px;border-bottom:1px solid #e6e9ee;text-align:right;white-space:nowrap}
+            table{border-collapse:collapse;width:100%;background:#fff;font-variant-numeric:tabular-nums;font-size:12.5px}
+            th,td{padding:4px 5px;border-bottom:1px solid #e6e9ee;text-align:right;white-space:nowrap}
             th{background:#eef1f5;font-weight:600}td.l,th.l{text-align:left}td.path{text-align:left;white-space:normal;word-break:break-all}
             .sev{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
             .sev.OK{background:#2e7d32}.sev.INFO{background:#1565c0}.sev.WARNING{background:#c62828}
@@ -140,7 +141,7 @@ final class HtmlFormat {
         }
         long origin = report.firstStartEpochNanos();
         sb.append("<h2>Slowest operations</h2>\n<div class=\"panel\"><table>\n<tr><th class=\"l\">event</th><th>duration</th>"
-                + "<th>segment</th><th class=\"l\">status</th><th>at</th><th class=\"l\">path</th></tr>\n");
+                + "<th>segment</th><th class=\"l\">status</th><th>at</th><th class=\"l\">file (hover for the path)</th></tr>\n");
         for (EventStats s : report.byType().values()) {
             if (!s.hasDuration() || !RecordingReport.aboutSegments(s)) {
                 continue;
@@ -151,10 +152,23 @@ final class HtmlFormat {
                         .append(Html.escape(Units.duration(op.durationNanos()))).append("</td><td>").append(op.segmentId())
                         .append("</td><td class=\"l").append(op.failed() ? " fail" : "").append("\">").append(Html.escape(op.status()))
                         .append("</td><td>").append(String.format(Locale.ROOT, "+%.3f s", (op.startEpochNanos() - origin) / 1e9))
-                        .append("</td><td class=\"path\">").append(Html.escape(report.pathOf(op))).append("</td></tr>\n");
+                        .append("</td>");
+                pathCell(sb, report.pathOf(op));
+                sb.append("</tr>\n");
             }
         }
         sb.append("</table></div>\n");
+    }
+
+    /** The file name, the whole path as its tooltip: long WAL directories made every row wrap. */
+    private static void pathCell(StringBuilder sb, String path) {
+        if (path == null) {
+            sb.append("<td></td>");
+            return;
+        }
+        int slash = path.lastIndexOf('/');
+        sb.append("<td class=\"path\" title=\"").append(Html.escape(path)).append("\">")
+                .append(Html.escape(slash < 0 ? path : path.substring(slash + 1))).append("</td>");
     }
 
     private void rules(StringBuilder sb) {

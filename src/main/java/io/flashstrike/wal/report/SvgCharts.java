@@ -9,8 +9,10 @@ import java.util.Map;
 
 /**
  * The HTML report's two charts, as inline SVG (no script, no external resource): latency over
- * time (one mark per operation, log duration axis) and one duration histogram per operation type
- * (log-spaced bins, p50 and p99 marked).
+ * time (log duration axis) and one duration histogram per operation type (log-spaced bins, p50
+ * and p99 marked). Up to {@link #MAX_MARKS} operations the timeline draws one mark per operation;
+ * past that, per type, one min-to-max stroke per pixel column (the envelope), so the page's size
+ * does not grow with the recording. Failed operations are always drawn one mark each.
  */
 final class SvgCharts {
     /** Operation types drawn, and their colours (colour-blind-safe palette). */
@@ -21,6 +23,8 @@ final class SvgCharts {
             WalEventTypes.FINISH_SEGMENT, "#CC79A7");
     static final String FAILURE = "#D55E00";
     private static final int BINS_PER_DECADE = 8;
+    /** Above this many operations in the timeline, it draws envelopes (about 250 bytes a mark). */
+    static final int MAX_MARKS = 2_000;
 
     private SvgCharts() {
     }
@@ -74,18 +78,29 @@ final class SvgCharts {
                     + "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s s</text>%n",
                     px, px, top, h - bottom, px, h - bottom + 16, trim(t)));
         }
+        boolean envelope = types.stream().mapToLong(EventStats::count).sum() > MAX_MARKS;
         sb.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">seconds since the first segment operation"
-                + " (mark at the operation's start, line to its end)</text>%n", left + (w - left - right) / 2, h - 6));
+                + " (%s)</text>%n", left + (w - left - right) / 2, h - 6, envelope
+                ? "per pixel column: shortest to longest operation started there; failures one mark each"
+                : "mark at the operation's start, line to its end"));
+        sb.append(String.format(Locale.ROOT, "<text class=\"axis\" transform=\"translate(14 %d) rotate(-90)\" text-anchor=\"middle\">"
+                + "duration (log scale)</text>%n", top + (h - top - bottom) / 2));
         for (EventStats s : types) {
             String colour = COLOURS.get(s.type());
             sb.append("<g class=\"series\" data-type=\"").append(s.type()).append("\">\n");
+            if (envelope) {
+                envelope(sb, s, origin, xScale, left, w - left - right, y, colour);
+            }
             for (Operation op : s.operations()) {
+                if (envelope && !op.failed()) {
+                    continue;
+                }
                 double x0 = left + (op.startEpochNanos() - origin) * xScale;
                 double x1 = left + (op.startEpochNanos() + op.durationNanos() - origin) * xScale;
                 double py = y.pixel(Math.max(1, op.durationNanos()));
                 String title = Html.escape(op.shortType() + " segment " + op.segmentId() + ": " + Units.duration(op.durationNanos())
                         + " " + (op.status() == null ? "" : op.status()) + (report.pathOf(op) == null ? "" : " " + report.pathOf(op)));
-                if (x1 - x0 >= 1) {
+                if (x1 - x0 >= 1 && !envelope) {
                     sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\""
                             + " stroke-opacity=\"0.45\" stroke-width=\"2\"/>", x0, x1, py, py, colour));
                 }
@@ -162,6 +177,35 @@ final class SvgCharts {
         sb.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">duration (log scale)</text>%n",
                 left + (w - left - right) / 2, h - 8));
         return sb.append("</svg>\n").toString();
+    }
+
+    /**
+     * One vertical stroke per pixel column holding operations of {@code s} that started there,
+     * from the shortest to the longest duration among them: one path, whatever the count.
+     */
+    private static void envelope(StringBuilder sb, EventStats s, long origin, double xScale, int left, int width,
+                                 LogAxis y, String colour) {
+        long[] min = new long[width];
+        long[] max = new long[width];
+        java.util.Arrays.fill(min, Long.MAX_VALUE);
+        for (Operation op : s.operations()) {
+            int col = (int) Math.min(width - 1, Math.max(0, (op.startEpochNanos() - origin) * xScale));
+            long d = Math.max(1, op.durationNanos());
+            min[col] = Math.min(min[col], d);
+            max[col] = Math.max(max[col], d);
+        }
+        StringBuilder d = new StringBuilder();
+        for (int col = 0; col < width; col++) {
+            if (min[col] == Long.MAX_VALUE) {
+                continue;
+            }
+            double lowY = y.pixel(min[col]);
+            double highY = Math.min(lowY - 1.5, y.pixel(max[col])); // at least a dot for a lone value
+            d.append(String.format(Locale.ROOT, "M%d.5 %.1fV%.1f", left + col, lowY, highY));
+        }
+        sb.append("<path class=\"envelope\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"1\" d=\"")
+                .append(d).append("\"><title>").append(Html.escape(RecordingReport.shortName(s.type()))).append(": ").append(s.count())
+                .append(" operations, per pixel column the shortest to the longest that started there</title></path>\n");
     }
 
     private static void legend(StringBuilder sb, List<EventStats> types, int x, int y) {

@@ -194,4 +194,20 @@ final class KnownRecording implements AutoCloseable {
             return r;
         }
     }
+
+    /**
+     * A long recovery of tiny segments: {@code segments} times preload, wait (none), read, finish,
+     * each a few microseconds; every {@code failEvery}-th preload is a CHECKSUM_MISMATCH.
+     */
+    static KnownRecording many(Path file, int segments, int failEvery) throws Exception {
+        try (KnownRecording r = start(file)) {
+            for (int i = 0; i < segments; i++) {
+                r.preload(i, i % failEvery == failEvery - 1 ? Status.CHECKSUM_MISMATCH : Status.OK, 2_000 + 500L * (i % 7), 4096);
+                r.waitFor(i, 0);
+                r.read(i, 1_000 + 300L * (i % 5), 4096);
+                r.finish(i, Status.OK, 1_000, 4096);
+            }
+            return r;
+        }
+    }
 }

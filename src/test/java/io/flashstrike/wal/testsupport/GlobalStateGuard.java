@@ -28,8 +28,12 @@ import java.util.Set;
 public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(GlobalStateGuard.class);
 
-    /** Set by the JDK itself (JFR's first recording creates its repository), not by a test. */
-    private static final Set<String> JDK_OWNED = Set.of("jdk.jfr.repository");
+    /**
+     * Set once per JVM by a class initializer, not by a test: JFR's first recording creates its
+     * repository; AWT's first image (ImageIO, reading the browser test's screenshot) picks its font
+     * manager. Restoring them would not re-run the initializer.
+     */
+    private static final Set<String> JDK_OWNED = Set.of("jdk.jfr.repository", "sun.font.fontmanager");
 
     private record State(Set<Long> runningRecordings, Map<String, String> properties) {
     }

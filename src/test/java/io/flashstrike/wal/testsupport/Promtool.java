@@ -1,14 +1,12 @@
 package io.flashstrike.wal.testsupport;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Runs Prometheus' own linter, {@code promtool check metrics}, on an exposition. CI installs
@@ -21,16 +19,7 @@ public final class Promtool {
 
     /** @return the promtool executable, or skips the test when absent outside CI */
     public static Path require() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path p = Path.of(dir, "promtool");
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        boolean ci = "true".equals(System.getenv("CI"));
-        assertTrue(!ci, "promtool is not installed; .ci/run installs the Debian package prometheus");
-        assumeTrue(false, "promtool not installed (apt-get install prometheus)");
-        return null;
+        return Installed.require("promtool", "prometheus");
     }
 
     /** Asserts that {@code promtool check metrics} accepts {@code text} with no lint finding (within 30 s). */
