@@ -1,6 +1,7 @@
 package io.flashstrike.wal.testsupport;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
