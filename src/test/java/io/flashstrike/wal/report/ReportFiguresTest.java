@@ -141,8 +141,10 @@ class ReportFiguresTest {
         assertTrue(text.contains(preloadBytes + " bytes ("), text);
         assertTrue(text.contains("replay blocked waiting on the preloader: "), text);
         assertTrue(text.contains("slowest PreloadSegment (4 of 24):"), text);
-        assertTrue(text.contains("Flashstrike WAL recovery: 7 segment preload(s) failed; first: segment 3 "
-                + KnownRecording.path(3) + ": CHECKSUM_MISMATCH (bad record at offset 192)."), text);
+        // The failures are in the rule's result whichever aspect scores worst: a thread descheduled
+        // for milliseconds inside a spun wait (a loaded CI machine) can make the stall the headline.
+        assertTrue(text.contains("Failed preloads: 7 (first: segment 3 "
+                + KnownRecording.path(3) + ": CHECKSUM_MISMATCH (bad record at offset 192))."), text);
     }
 
     @Test
