@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@value #ERROR_PROPERTY} when it could not start.
  */
 final class AgentRuntime {
-    static final String URL_PROPERTY = "flashstrike.wal.agent.url";
-    static final String ERROR_PROPERTY = "flashstrike.wal.agent.error";
+    static final String URL_PROPERTY = WalAgent.URL_PROPERTY;
+    static final String ERROR_PROPERTY = WalAgent.ERROR_PROPERTY;
     private static final String PREFIX = "flashstrike-wal agent: ";
     private static final AtomicBoolean RUNNING = new AtomicBoolean();
     private static final int START_WAIT_SECONDS = 10;

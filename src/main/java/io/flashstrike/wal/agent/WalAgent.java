@@ -15,6 +15,11 @@ import java.lang.instrument.Instrumentation;
  * the HTTP server start there, and nothing of ours initialises {@code java.util.logging}.
  */
 public final class WalAgent {
+    /** Set in the agent's JVM once it serves: its /metrics URL, which {@code attach} reads back. */
+    public static final String URL_PROPERTY = "flashstrike.wal.agent.url";
+    /** Set in the agent's JVM when it could not start: the one-line reason. */
+    public static final String ERROR_PROPERTY = "flashstrike.wal.agent.error";
+
     private WalAgent() {
     }
 

@@ -30,8 +30,8 @@ import java.util.concurrent.Callable;
                 "1:cannot attach (no such JVM, another user's, attach disabled) or the agent could not start there",
                 "2:usage error"})
 final class AttachCommand implements Callable<Integer> {
-    private static final String URL = "flashstrike.wal.agent.url";
-    private static final String ERROR = "flashstrike.wal.agent.error";
+    private static final String URL = WalAgent.URL_PROPERTY;
+    private static final String ERROR = WalAgent.ERROR_PROPERTY;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
