@@ -250,8 +250,10 @@ class FaultMatrixTest {
         List<RecordedEvent> preloads = ran.events(PreloadSegmentEvent.NAME).stream()
                 .filter(e -> e.getString("path").startsWith(dir)).toList();
         List<String> expectedStatuses = expectedPreloadStatuses(sc, mode);
-        // Compared as read back: no null is excused (WalEvents.register() keeps JDK-8382242 away).
-        assertEquals(expectedStatuses, preloads.stream().map(e -> e.getString("status")).toList(), ctx);
+        // Compared as read back (WalEvents.register() keeps JDK-8382242 away); on JDK 17 alone a
+        // pooled status the JDK wrote as a dangling reference is allowed (StalePooledStringTest).
+        assertEquals(expectedStatuses, allowingJdk17StalePool(expectedStatuses,
+                preloads.stream().map(e -> e.getString("status")).toList(), ctx), ctx);
         if (site.index() >= 0) {
             RecordedEvent last = preloads.get(preloads.size() - 1);
             assertEquals(action == Action.CLEAN ? sc.log.id(sc.log.segments() - 1) : site.segmentId(),
@@ -295,6 +297,29 @@ class FaultMatrixTest {
         if (action != Action.CLEAN) {
             assertContains(e.getString("detail"), site.index() >= 0 ? site.location() : dir, ctx);
         }
+    }
+
+    /**
+     * {@code read} with, on JDK 17 only, each null where a poolable string (17-127 characters) was
+     * expected replaced by the expected value, and a line on stderr for each: the JDK 17 defect
+     * {@code StalePooledStringTest} pins (a string pooled in an earlier recording, committed by
+     * the new preload thread, is written as a reference to a pool entry the new chunk lacks).
+     * Any other difference, and any null on another JDK, is still a failure.
+     */
+    static List<String> allowingJdk17StalePool(List<String> expected, List<String> read, String ctx) {
+        if (Runtime.version().feature() != 17 || expected.size() != read.size()) {
+            return read;
+        }
+        List<String> allowed = new ArrayList<>(read);
+        for (int i = 0; i < read.size(); i++) {
+            String want = expected.get(i);
+            if (read.get(i) == null && want != null && want.length() > 16 && want.length() < 128) {
+                allowed.set(i, want);
+                System.err.println("FaultMatrixTest: JDK 17 wrote " + want + " as a dangling string-pool reference ("
+                        + ctx + "); allowed on JDK 17 only, see StalePooledStringTest");
+            }
+        }
+        return allowed;
     }
 
     /** Preload statuses in order: OK up to the site, then the site's (OK when the mode accepts it). */
