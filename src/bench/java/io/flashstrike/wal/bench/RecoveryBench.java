@@ -1,5 +1,6 @@
 package io.flashstrike.wal.bench;
 
+import io.flashstrike.wal.agent.WalAgent;
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
 import io.flashstrike.wal.recovery.Unmapper;
@@ -62,6 +63,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <dt>{@code jfrStreamScrape}</dt><dd>+ {@link WalEventStream#inProcess} folding the events, and
  *   {@link MetricsHttpServer} serving /metrics, scraped every second by an {@link HttpClient} thread:
  *   everything the CLI's {@code recover} runs.</dd>
+ *   <dt>{@code agent}</dt><dd>JFR, the in-process stream and /metrics all started by the Java agent
+ *   ({@link WalAgent#premain}, as {@code -javaagent:flashstrike-wal-telemetry.jar=port=0} calls it,
+ *   before the trial), /metrics scraped every second; one recording (the agent's stream) where
+ *   {@code jfrStreamScrape} has two. The agent lives as long as its JVM, so this mode needs JMH's
+ *   forks (one trial per fork, as {@code tools/bench} runs it). At the end of the trial the agent's
+ *   /metrics must count every preload of the trial's recoveries: the stream kept up.</dd>
  * </dl>
  * The telemetry blocks are created once per trial and accumulate across recoveries, as a
  * long-lived process's would. At the end of each trial the CPU time every other thread of the JVM
@@ -75,7 +82,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class RecoveryBench {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    @Param({"loop", "inMemory", "jfr", "jfrStream", "jfrStreamScrape"})
+    @Param({"loop", "inMemory", "jfr", "jfrStream", "jfrStreamScrape", "agent"})
     public String mode;
 
     @Param({"256"})
@@ -88,6 +95,7 @@ public class RecoveryBench {
     private WalEventStream stream;
     private MetricsHttpServer server;
     private Thread scraper;
+    private URI agentUri;
     private final AtomicLong scrapes = new AtomicLong();
     private final AtomicLong badScrapes = new AtomicLong();
     private final SegmentVerifier verifier = new SegmentVerifier();
@@ -130,7 +138,54 @@ public class RecoveryBench {
             scraper.setDaemon(true);
             scraper.start();
         }
+        if (mode.equals("agent")) {
+            agentUri = URI.create(startAgent());
+            HttpClient client = HttpClient.newHttpClient();
+            scrape(client, HttpRequest.newBuilder(agentUri).timeout(Duration.ofSeconds(5)).GET().build());
+            scraper = new Thread(() -> scrapeEverySecond(client, agentUri), "bench-scraper");
+            scraper.setDaemon(true);
+            scraper.start();
+        }
         cpuAtStart = threadCpu();
+    }
+
+    /** Starts the agent as {@code -javaagent} would and returns its /metrics URL, or fails the trial with its reason. */
+    private static String startAgent() throws InterruptedException {
+        if (System.getProperty(WalAgent.URL_PROPERTY) != null) {
+            throw new IllegalStateException("the agent already runs in this JVM: mode agent needs a fork per trial");
+        }
+        WalAgent.premain("port=0,dump-interval=0", null); // returns once the stream runs; the URL follows
+        for (int i = 0; i < 100; i++) {
+            String url = System.getProperty(WalAgent.URL_PROPERTY);
+            String error = System.getProperty(WalAgent.ERROR_PROPERTY);
+            if (url != null) {
+                return url;
+            }
+            if (error != null) {
+                throw new IllegalStateException("the agent did not start: " + error);
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the agent set neither its URL nor an error within 10 s");
+    }
+
+    /**
+     * The agent's count of preloads, once it has every one of the trial's ({@code 8 x recoveries}),
+     * or after 10 s whatever it has: the stream delivers within about a second of each flush.
+     */
+    private long agentPreloads(long expected) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest get = HttpRequest.newBuilder(agentUri).timeout(Duration.ofSeconds(5)).GET().build();
+        long seen = -1;
+        for (int i = 0; i < 100 && seen != expected; i++) {
+            if (i > 0) {
+                Thread.sleep(100);
+            }
+            seen = client.send(get, HttpResponse.BodyHandlers.ofString()).body().lines()
+                    .filter(l -> l.startsWith("flashstrike_wal_preload_segment_total{"))
+                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        }
+        return seen;
     }
 
     private static Map<Long, Long> threadCpu() {
@@ -201,6 +256,15 @@ public class RecoveryBench {
         }
         if (recording != null) {
             recording.close();
+        }
+        if (agentUri != null) {
+            long expected = recoveries * files.size();
+            long seen = agentPreloads(expected);
+            System.out.printf("%n[agent] /metrics counts %d preloads of %d; %d good scrapes, %d bad%n",
+                    seen, expected, scrapes.get(), badScrapes.get());
+            if (seen != expected) {
+                throw new IllegalStateException("the agent's /metrics counts " + seen + " preloads, the trial made " + expected);
+            }
         }
         for (Path f : SegmentFiles.list(dir)) {
             Files.deleteIfExists(f);

@@ -272,7 +272,7 @@ public final class Report {
         System.out.println("| mode | ms/op | MB/s | vs in-memory | B/op |");
         System.out.println("|---|---:|---:|---:|---:|");
         double worst = 0;
-        for (String m : new String[] {"loop", "inMemory", "jfr", "jfrStream", "jfrStreamScrape"}) {
+        for (String m : new String[] {"loop", "inMemory", "jfr", "jfrStream", "jfrStreamScrape", "agent"}) {
             Row r = find("RecoveryBench.recover", "mode", m);
             if (r == null) {
                 continue;
