@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * JFR really loses data and the stream says so in its loss families instead of undercounting
- * silently: what was folded plus what is missing is the producer's own total. Two ways: a child
+ * silently: what was folded plus what is missing is at most the producer's own total, and equal
+ * to it whenever the producer's last statistics reach the stream (the deleted chunk). Two ways: a child
  * JVM with the smallest buffers JFR accepts under a burst from two threads (JDK 17 drops data and
  * says {@code jdk.DataLoss}; 25.0.3 kept up here), and a chunk deleted from a recording, as when a
  * repository drops chunks before the sidecar reads them (any JDK).
@@ -40,8 +41,11 @@ class StreamLossTest {
         Folded f = fold(jfr);
         System.out.println("StreamLossTest burst on " + Runtime.version() + ": produced " + produced + ", " + f);
         assumeTrue(f.folded < produced, "JFR kept every event of the burst on this JDK: " + f);
-        assertTrue(f.missing > 0, "the loss must show: " + f);
-        assertEquals(produced - f.folded, f.missing, "folded + missing = the producer's total: " + f);
+        // Never silent. `missing` is what the producer's statistics that reached the stream prove
+        // missing: JFR may drop the last of them too (seen in CI: 26,275 events lost, missing 0,
+        // 16,287 bytes reported lost), so it can fall short, never overshoot.
+        assertTrue(f.missing > 0 || f.lostBytes > 0, "the loss must show in a loss family: " + f);
+        assertTrue(f.folded + f.missing <= produced, "folded + missing cannot exceed the producer's total: " + f);
         if (Runtime.version().feature() == 17) {
             assertTrue(f.lostBytes > 0, "JDK 17 reports its buffer loss as jdk.DataLoss: " + f);
         }
