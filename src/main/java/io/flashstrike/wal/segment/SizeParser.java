@@ -71,7 +71,7 @@ public final class SizeParser {
         String[] units = {"KiB", "MiB", "GiB", "TiB"};
         double v = bytes;
         int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
+        while (v >= 1023.95 && u < units.length - 1) { // 1,048,575 B is "1.0 MiB", not "1024.0 KiB"
             v /= 1024;
             u++;
         }

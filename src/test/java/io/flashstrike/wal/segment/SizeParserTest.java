@@ -45,14 +45,17 @@ class SizeParserTest {
         assertTrue(e.getMessage().contains("too large"), e.getMessage());
     }
 
-    /** One decimal of the largest unit the value reaches before rounding: just under 1 MiB still prints KiB. */
+    /** One decimal of the largest unit that does not round up to 1024 of itself: never "1024.0 KiB". */
     @ParameterizedTest(name = "{0} B prints ''{1}''")
     @CsvSource(delimiter = '|', value = {
             "0                   | 0 B",
             "1023                | 1023 B",
             "1024                | 1.0 KiB",
             "1536                | 1.5 KiB",
-            "1048575             | 1024.0 KiB",
+            "1048063             | 1023.5 KiB",
+            "1048524             | 1023.9 KiB",
+            "1048525             | 1.0 MiB",
+            "1048575             | 1.0 MiB",
             "1048576             | 1.0 MiB",
             "268435456           | 256.0 MiB",
             "1073741824          | 1.0 GiB",
