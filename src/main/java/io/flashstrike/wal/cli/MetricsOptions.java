@@ -108,6 +108,21 @@ final class MetricsOptions {
         return port >= 0;
     }
 
+    /**
+     * Checks what single options cannot: {@code --linger} needs /metrics. Called before any work;
+     * a usage error (exit 2), since a linger that serves nothing would only delay the exit.
+     */
+    void check() {
+        if (linger < 0 || Double.isNaN(linger)) {
+            throw new ParameterException(mixee.commandLine(), "Invalid value for option '--linger': " + linger
+                    + " (seconds, 0 or more)");
+        }
+        if (linger > 0 && !enabled()) {
+            throw new ParameterException(mixee.commandLine(), "--linger " + linger
+                    + " keeps /metrics serving, but /metrics is off (--metrics-port -1)");
+        }
+    }
+
     /** Sleeps {@link #linger} seconds, saying so; returns early if interrupted (flag restored). */
     void linger(java.io.PrintWriter out, String url) {
         if (linger <= 0 || url == null) {

@@ -89,6 +89,7 @@ final class RecoveryRun {
      * or a bad .jfc fails before any work, {@code before}'s included.
      */
     RecoveryResult run(Before before) throws Exception {
+        serve.check();
         WalEvents.register(); // before the stream and the recording start (JDK-8382242)
         Configuration settings = jfrFile == null ? null : settings();
         // The stream first: a port in use or a bad .jfc fails before any work starts.

@@ -73,6 +73,7 @@ final class StreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        serve.check();
         PrintWriter out = spec.commandLine().getOut();
         WalRecoveryMetrics mirror = new WalRecoveryMetrics();
         JMXConnector jmx = null;

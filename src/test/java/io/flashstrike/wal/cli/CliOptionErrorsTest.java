@@ -28,6 +28,21 @@ class CliOptionErrorsTest {
     }
 
     @Test
+    void lingerWithoutMetricsOrBelowZeroIsAUsageErrorBeforeAnyWork(@TempDir Path tmp) {
+        CliTest.Run off = run("recover", "--dir", tmp.toString(), "--metrics-port", "-1", "--linger", "5", "--no-jfr");
+        assertEquals(ExitCodes.USAGE, off.exit(), off.err());
+        assertTrue(off.err().contains("--linger 5.0 keeps /metrics serving, but /metrics is off (--metrics-port -1)"), off.err());
+        assertFalse(off.out().contains("Recovery summary"), "no recovery ran: " + off.out());
+        CliTest.Run negative = run("stream", "--repository", tmp.toString(), "--linger", "-1");
+        assertEquals(ExitCodes.USAGE, negative.exit(), negative.err());
+        assertTrue(negative.err().contains("Invalid value for option '--linger': -1.0 (seconds, 0 or more)"), negative.err());
+        // 0, the default, is fine with /metrics off
+        CliTest.Run none = run("recover", "--dir", tmp.toString(), "--metrics-port", "-1", "--linger", "0", "--no-jfr",
+                "--dump-interval", "0");
+        assertEquals(0, none.exit(), none.err());
+    }
+
+    @Test
     void anUnresolvableBindAddressIsAUsageErrorNamingIt(@TempDir Path tmp) {
         CliTest.Run r = run("recover", "--dir", tmp.toString(), "--metrics-bind", "999.1.1.1");
         assertEquals(ExitCodes.USAGE, r.exit(), r.err());
