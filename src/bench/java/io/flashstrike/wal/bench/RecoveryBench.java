@@ -81,6 +81,9 @@ import java.util.concurrent.atomic.AtomicLong;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class RecoveryBench {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** HotSpot's per-thread allocation counter, for the {@code [alloc]} lines; null where absent. */
+    private static final com.sun.management.ThreadMXBean ALLOC =
+            THREADS instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported() ? t : null;
 
     @Param({"loop", "inMemory", "jfr", "jfrStream", "jfrStreamScrape", "agent"})
     public String mode;
@@ -104,6 +107,7 @@ public class RecoveryBench {
     private long sink;
     private long recoveries;
     private Map<Long, Long> cpuAtStart;
+    private Map<Long, Long> allocAtStart;
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
@@ -147,6 +151,17 @@ public class RecoveryBench {
             scraper.start();
         }
         cpuAtStart = threadCpu();
+        allocAtStart = threadAlloc();
+    }
+
+    private static Map<Long, Long> threadAlloc() {
+        Map<Long, Long> bytes = new HashMap<>();
+        if (ALLOC != null) {
+            for (long id : THREADS.getAllThreadIds()) {
+                bytes.put(id, ALLOC.getThreadAllocatedBytes(id));
+            }
+        }
+        return bytes;
     }
 
     /** Starts the agent as {@code -javaagent} would and returns its /metrics URL, or fails the trial with its reason. */
@@ -215,6 +230,26 @@ public class RecoveryBench {
             }
         });
         System.out.println(sb);
+        if (ALLOC == null) {
+            return;
+        }
+        // Which threads allocate: the JMH gc profiler gives only the JVM-wide rate. Threads that
+        // ended during the trial (JFR's short-lived ones, each recovery's worker) are not counted.
+        Map<String, Long> allocated = new TreeMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            ThreadInfo info = THREADS.getThreadInfo(id);
+            long now = ALLOC.getThreadAllocatedBytes(id);
+            if (info != null && now >= 0) {
+                allocated.merge(info.getThreadName().replaceAll("[0-9]+", "N"), now - allocAtStart.getOrDefault(id, 0L), Long::sum);
+            }
+        }
+        StringBuilder a = new StringBuilder(String.format(Locale.ROOT, "[alloc] mode %s; KB allocated per recovery by live threads:", mode));
+        allocated.forEach((name, bytes) -> {
+            if (recoveries > 0 && bytes / recoveries >= 1024) {
+                a.append(String.format(Locale.ROOT, " %s %.0f;", name, bytes / 1024.0 / recoveries));
+            }
+        });
+        System.out.println(a);
     }
 
     private void scrapeEverySecond(HttpClient client, URI uri) {
