@@ -108,7 +108,7 @@ final class RecoveryRun {
                 server = serve.start(exposure, out);
             }
             if (push != null) {
-                pusher = new BatchPush(push, pushInterval, serve.buckets, exposure, err);
+                pusher = new BatchPush(push, pushInterval, serve.bounds(), exposure, err);
             }
             before.run();
             if (stream != null) {

@@ -43,6 +43,17 @@ class CliOptionErrorsTest {
     }
 
     @Test
+    void aNativeSchemaOutsidePrometheusRangeIsAUsageErrorNamingIt(@TempDir Path tmp) {
+        CliTest.Run r = run("recover", "--dir", tmp.toString(), "--native-histograms", "9", "--no-jfr");
+        assertEquals(ExitCodes.USAGE, r.exit(), r.err());
+        assertTrue(r.err().contains("Invalid value for option '--native-histograms': native histogram schema 9 is not one of"
+                + " Prometheus' (-4 to 8)"), r.err());
+        CliTest.Run alone = run("recover", "--dir", tmp.toString(), "--native-histograms", "--no-jfr", "--metrics-port", "-1",
+                "--dump-interval", "0");
+        assertEquals(0, alone.exit(), "alone it means schema 3: " + alone.err());
+    }
+
+    @Test
     void anUnresolvableBindAddressIsAUsageErrorNamingIt(@TempDir Path tmp) {
         CliTest.Run r = run("recover", "--dir", tmp.toString(), "--metrics-bind", "999.1.1.1");
         assertEquals(ExitCodes.USAGE, r.exit(), r.err());

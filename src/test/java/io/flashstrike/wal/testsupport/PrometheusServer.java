@@ -62,6 +62,11 @@ public final class PrometheusServer implements AutoCloseable {
      * API answers. {@code extraFiles} are written next to the config first (rule files).
      */
     public static PrometheusServer start(Path dir, String config, String... extraFiles) throws Exception {
+        return start(dir, List.of(), config, extraFiles);
+    }
+
+    /** The same, with extra command-line {@code flags} (e.g. {@code --enable-feature=native-histograms}). */
+    public static PrometheusServer start(Path dir, List<String> flags, String config, String... extraFiles) throws Exception {
         require();
         Files.createDirectories(dir);
         for (int i = 0; i + 1 < extraFiles.length; i += 2) {
@@ -69,8 +74,12 @@ public final class PrometheusServer implements AutoCloseable {
         }
         Path yml = dir.resolve("prometheus.yml");
         Files.writeString(yml, config);
-        return launch(dir, "prometheus", attempt -> List.of(BINARY.toString(), "--config.file=" + yml,
-                "--storage.tsdb.path=" + dir.resolve("data-" + attempt)));
+        return launch(dir, "prometheus", attempt -> {
+            List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--config.file=" + yml,
+                    "--storage.tsdb.path=" + dir.resolve("data-" + attempt)));
+            cmd.addAll(flags);
+            return cmd;
+        });
     }
 
     /** Starts a real Pushgateway (Debian's prometheus-pushgateway) on loopback, without persistence. */

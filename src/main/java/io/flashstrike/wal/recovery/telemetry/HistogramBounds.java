@@ -13,7 +13,8 @@ import java.util.Locale;
  *
  * <p>The default, {@link #DEFAULT}, is 1-2-5 per decade from 10 µs to 50 s (21 bounds, then
  * {@code +Inf}): a page-cache hit of a small segment to a cold multi-second map and verify.
- * Immutable.
+ * Optionally ({@link #withNative}) every histogram also carries Prometheus native buckets,
+ * beside the classic ones. Immutable.
  */
 public final class HistogramBounds {
     /** 10, 20, 50 µs ... 10, 20, 50 s, each raised to our bucket edge. */
@@ -21,9 +22,15 @@ public final class HistogramBounds {
 
     private final long[] upperNanos;
     private final double[] upperSeconds;
+    private final NativeBuckets nativeBuckets;
 
     private HistogramBounds(long[] upperNanos) {
+        this(upperNanos, null);
+    }
+
+    private HistogramBounds(long[] upperNanos, NativeBuckets nativeBuckets) {
         this.upperNanos = upperNanos;
+        this.nativeBuckets = nativeBuckets;
         this.upperSeconds = new double[upperNanos.length];
         for (int i = 0; i < upperNanos.length; i++) {
             upperSeconds[i] = upperNanos[i] / 1e9;
@@ -68,6 +75,16 @@ public final class HistogramBounds {
             }
         }
         return ofSeconds(s);
+    }
+
+    /** @return these classic bounds, and native buckets at {@code buckets}' schema as well (null: none) */
+    public HistogramBounds withNative(NativeBuckets buckets) {
+        return new HistogramBounds(upperNanos, buckets);
+    }
+
+    /** @return the native buckets every histogram also carries, or null when classic buckets only */
+    public NativeBuckets nativeBuckets() {
+        return nativeBuckets;
     }
 
     /** @return the bounds in seconds, increasing, without {@code +Inf} */

@@ -3,6 +3,7 @@ package io.flashstrike.wal.recovery.telemetry.export;
 import io.flashstrike.wal.recovery.telemetry.HistogramBounds;
 import io.flashstrike.wal.recovery.telemetry.LatencyDistribution;
 import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
+import io.flashstrike.wal.recovery.telemetry.NativeBuckets;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -13,6 +14,7 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPoin
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.NativeHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.PrometheusNaming;
 
 import java.util.ArrayDeque;
@@ -96,11 +98,17 @@ public final class SnapshotCollector implements MetricsCollector {
 
     @Override
     public void histogram(String name, String help, LatencyDistribution latency, double sumSeconds) {
-        family(name, Type.HISTOGRAM, help).points.add(HistogramDataPointSnapshot.builder()
+        HistogramDataPointSnapshot.Builder point = HistogramDataPointSnapshot.builder()
                 .labels(labels(name))
                 .classicHistogramBuckets(ClassicHistogramBuckets.of(upperBoundsWithInf, bounds.counts(latency)))
-                .sum(sumSeconds)
-                .build());
+                .sum(sumSeconds);
+        NativeBuckets n = bounds.nativeBuckets();
+        if (n != null) { // only the protobuf format carries them; text and OpenMetrics keep the classic buckets
+            NativeBuckets.Filled f = n.fill(latency);
+            point.nativeSchema(n.schema()).nativeZeroThreshold(0).nativeZeroCount(f.zeroCount())
+                    .nativeBucketsForPositiveValues(NativeHistogramBuckets.of(f.indexes(), f.counts()));
+        }
+        family(name, Type.HISTOGRAM, help).points.add(point.build());
     }
 
     /** @return everything collected, as client_java's immutable snapshots */
