@@ -1,5 +1,8 @@
 package io.flashstrike.wal.agent;
 
+import io.flashstrike.wal.recovery.telemetry.HistogramBounds;
+import io.flashstrike.wal.recovery.telemetry.NativeBuckets;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,8 +20,11 @@ import java.util.Map;
  * @param dumpInterval  seconds between metric dumps on stderr; 0 for none
  * @param webConfigFile TLS and basic auth for /metrics (the CLI's {@code --web-config-file}), or
  *                      null; read and checked by the agent's own thread before it serves
+ * @param nativeBuckets native histogram buckets beside the classic ones (the CLI's
+ *                      {@code --native-histograms=SCHEMA}), or null for classic only
  */
-public record AgentOptions(int port, String bind, Path settings, double dumpInterval, Path webConfigFile) {
+public record AgentOptions(int port, String bind, Path settings, double dumpInterval, Path webConfigFile,
+                           NativeBuckets nativeBuckets) {
     static final int DEFAULT_PORT = 9464;
     static final String DEFAULT_BIND = "127.0.0.1";
 
@@ -42,6 +48,7 @@ public record AgentOptions(int port, String bind, Path settings, double dumpInte
         Path settings = null;
         double dump = 0;
         Path web = null;
+        NativeBuckets nativeBuckets = null;
         for (Map.Entry<String, String> e : kv.entrySet()) {
             String v = e.getValue();
             switch (e.getKey()) {
@@ -65,11 +72,12 @@ public record AgentOptions(int port, String bind, Path settings, double dumpInte
                         throw new IllegalArgumentException("option 'web-config-file': cannot read " + web.toAbsolutePath());
                     }
                 }
+                case "native-histograms" -> nativeBuckets = schema(v);
                 default -> throw new IllegalArgumentException("unknown option '" + e.getKey()
-                        + "' (known: port, bind, settings, dump-interval, web-config-file)");
+                        + "' (known: port, bind, settings, dump-interval, web-config-file, native-histograms)");
             }
         }
-        return new AgentOptions(port, bind, settings, dump, web);
+        return new AgentOptions(port, bind, settings, dump, web, nativeBuckets);
     }
 
     private static int port(String v) {
@@ -82,6 +90,21 @@ public record AgentOptions(int port, String bind, Path settings, double dumpInte
             // below
         }
         throw new IllegalArgumentException("option 'port': '" + v + "' is not a port (0-65535; 0 picks a free one)");
+    }
+
+    private static NativeBuckets schema(String v) {
+        try {
+            return NativeBuckets.ofSchema(Integer.parseInt(v));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option 'native-histograms': '" + v + "' is not a schema (-4 to 8)");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("option 'native-histograms': " + e.getMessage());
+        }
+    }
+
+    /** The histogram layout of the agent's /metrics: the default classic bounds, native buckets if asked. */
+    HistogramBounds histograms() {
+        return nativeBuckets == null ? HistogramBounds.DEFAULT : HistogramBounds.DEFAULT.withNative(nativeBuckets);
     }
 
     private static double seconds(String v) {

@@ -1,7 +1,6 @@
 package io.flashstrike.wal.agent;
 
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
-import io.flashstrike.wal.recovery.telemetry.HistogramBounds;
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
 import io.flashstrike.wal.recovery.telemetry.export.WebConfig;
 import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
@@ -71,7 +70,7 @@ final class AgentRuntime {
             Configuration settings = options.settings() == null ? shippedSettings() : Configuration.create(options.settings());
             WalEventStream s = WalEventStream.inProcess(settings, new WalRecoveryMetrics());
             stream = s;
-            server = MetricsHttpServer.start(options.bind(), options.port(), HistogramBounds.DEFAULT, web,
+            server = MetricsHttpServer.start(options.bind(), options.port(), options.histograms(), web,
                     c -> s.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c));
             web.exposureWarning(options.bind()).ifPresent(AgentRuntime::say);
             s.startDaemon("flashstrike-wal-agent-stream", java.time.Duration.ofSeconds(START_WAIT_SECONDS));

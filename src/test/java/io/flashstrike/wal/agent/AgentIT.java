@@ -129,7 +129,7 @@ class AgentIT {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String[][] cases = {
                 {"port=99999", "option 'port': '99999' is not a port (0-65535; 0 picks a free one)"},
-                {"colour=red", "unknown option 'colour' (known: port, bind, settings, dump-interval, web-config-file)"},
+                {"colour=red", "unknown option 'colour' (known: port, bind, settings, dump-interval, web-config-file, native-histograms)"},
                 {"settings=/no/such.jfc", "option 'settings': cannot read /no/such.jfc"},
                 {"port=" + taken.getLocalPort(), "cannot serve /metrics on 127.0.0.1:" + taken.getLocalPort() + ": "},
             };

@@ -22,4 +22,14 @@ class AgentWebConfigOptionTest {
                 () -> AgentOptions.parse("web-config-file=" + tmp.resolve("absent.yml")));
         assertTrue(e.getMessage().startsWith("option 'web-config-file': cannot read "), e.getMessage());
     }
+
+    @Test
+    void nativeHistogramsTakeASchemaAndABadOneIsRefusedNamingIt() {
+        assertNull(AgentOptions.parse("port=0").histograms().nativeBuckets());
+        assertEquals(5, AgentOptions.parse("native-histograms=5").histograms().nativeBuckets().schema());
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("native-histograms=12"));
+        assertEquals("option 'native-histograms': native histogram schema 12 is not one of Prometheus' (-4 to 8)", range.getMessage());
+        IllegalArgumentException word = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("native-histograms=yes"));
+        assertEquals("option 'native-histograms': 'yes' is not a schema (-4 to 8)", word.getMessage());
+    }
 }
