@@ -199,9 +199,27 @@ final class StreamCommand implements Callable<Integer> {
             return "the followed JVM (pid " + producer.get().pid() + ") exited; final values:";
         }
         if (repository != null && !Files.isDirectory(repository)) {
-            return "the repository " + repository + " was deleted; final values:";
+            return "the repository " + repository + " was deleted" + successor(repository, producer) + "; final values:";
         }
         return s.isClosed() ? "the event stream ended; final values:" : "--duration elapsed; final values:";
+    }
+
+    /**
+     * When the producer still runs and writes to another per-process directory (JDK 17 was seen,
+     * once, to replace a JVM's repository directory with a newer one a second after start), says
+     * where, so the operator can follow it; otherwise nothing.
+     */
+    private static String successor(Path deleted, Optional<ProcessHandle> producer) {
+        if (producer.isEmpty() || !producer.get().isAlive() || deleted.getParent() == null) {
+            return "";
+        }
+        try {
+            Path now = Repositories.resolve(deleted.getParent(), producer.get().pid());
+            return now.equals(deleted) ? "" : " (pid " + producer.get().pid() + " still runs and writes to " + now
+                    + ": follow that with --repository)";
+        } catch (java.io.IOException none) {
+            return "";
+        }
     }
 
     private static long seconds(double s) {
