@@ -12,6 +12,7 @@ import io.flashstrike.wal.segment.SegmentFiles;
 import io.flashstrike.wal.segment.SegmentVerification;
 import io.flashstrike.wal.segment.SegmentVerifier;
 import io.flashstrike.wal.segment.WalGenerator;
+import io.flashstrike.wal.testsupport.Exposition;
 import jdk.jfr.Recording;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,6 +47,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Issue 6, benchmark 5: end to end, one recovery of a page-cached WAL (generated once per trial,
@@ -135,33 +137,23 @@ public class RecoveryBench {
                 metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
                 es.collectHealth(WalRecoveryMetrics.DEFAULT_PREFIX, c);
             });
-            URI uri = URI.create(server.url());
-            HttpClient client = HttpClient.newHttpClient();
-            scrape(client, HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build()); // serves, before timing
-            scraper = new Thread(() -> scrapeEverySecond(client, uri), "bench-scraper");
-            scraper.setDaemon(true);
-            scraper.start();
+            startScraper(URI.create(server.url()));
         }
         if (mode.equals("agent")) {
             agentUri = URI.create(startAgent());
-            HttpClient client = HttpClient.newHttpClient();
-            scrape(client, HttpRequest.newBuilder(agentUri).timeout(Duration.ofSeconds(5)).GET().build());
-            scraper = new Thread(() -> scrapeEverySecond(client, agentUri), "bench-scraper");
-            scraper.setDaemon(true);
-            scraper.start();
+            startScraper(agentUri);
         }
-        cpuAtStart = threadCpu();
-        allocAtStart = threadAlloc();
+        cpuAtStart = perThread(THREADS::getThreadCpuTime);
+        allocAtStart = ALLOC == null ? Map.of() : perThread(ALLOC::getThreadAllocatedBytes);
     }
 
-    private static Map<Long, Long> threadAlloc() {
-        Map<Long, Long> bytes = new HashMap<>();
-        if (ALLOC != null) {
-            for (long id : THREADS.getAllThreadIds()) {
-                bytes.put(id, ALLOC.getThreadAllocatedBytes(id));
-            }
-        }
-        return bytes;
+    /** One scrape now (it serves, before timing), then one a second on the {@code bench-scraper} thread. */
+    private void startScraper(URI uri) throws InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        scrape(client, HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build());
+        scraper = new Thread(() -> scrapeEverySecond(client, uri), "bench-scraper");
+        scraper.setDaemon(true);
+        scraper.start();
     }
 
     /** Starts the agent as {@code -javaagent} would and returns its /metrics URL, or fails the trial with its reason. */
@@ -196,60 +188,58 @@ public class RecoveryBench {
             if (i > 0) {
                 Thread.sleep(100);
             }
-            seen = client.send(get, HttpResponse.BodyHandlers.ofString()).body().lines()
-                    .filter(l -> l.startsWith("flashstrike_wal_preload_segment_total{"))
-                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            seen = (long) Exposition.sum(client.send(get, HttpResponse.BodyHandlers.ofString()).body(),
+                    "flashstrike_wal_preload_segment_total", "");
         }
         return seen;
     }
 
-    private static Map<Long, Long> threadCpu() {
-        Map<Long, Long> cpu = new HashMap<>();
+    /** {@code reading} (CPU ns, bytes allocated; negative when unknown) of every live thread, by id. */
+    private static Map<Long, Long> perThread(LongUnaryOperator reading) {
+        Map<Long, Long> byId = new HashMap<>();
         for (long id : THREADS.getAllThreadIds()) {
-            cpu.put(id, THREADS.getThreadCpuTime(id));
+            byId.put(id, reading.applyAsLong(id));
         }
-        return cpu;
+        return byId;
     }
 
-    /** CPU time per recovery of every thread but this one, grouped by name, during the trial. */
-    private void printCpu() {
+    /**
+     * How much {@code reading} grew on each live thread since {@code atStart}, summed by thread name
+     * (digits as N); this thread (JMH's, running the recoveries) only {@code withThisThread}.
+     */
+    private static Map<String, Long> grownByName(LongUnaryOperator reading, Map<Long, Long> atStart, boolean withThisThread) {
         Map<String, Long> byName = new TreeMap<>();
         for (long id : THREADS.getAllThreadIds()) {
             ThreadInfo info = THREADS.getThreadInfo(id);
-            long now = THREADS.getThreadCpuTime(id);
-            if (info == null || now < 0 || id == Thread.currentThread().getId()) {
-                continue;
+            long now = reading.applyAsLong(id);
+            if (info != null && now >= 0 && (withThisThread || id != Thread.currentThread().getId())) {
+                byName.merge(info.getThreadName().replaceAll("[0-9]+", "N"), now - atStart.getOrDefault(id, 0L), Long::sum);
             }
-            String name = info.getThreadName().replaceAll("[0-9]+", "N");
-            byName.merge(name, now - cpuAtStart.getOrDefault(id, 0L), Long::sum);
         }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n[cpu] mode %s, %d recoveries; other threads, µs CPU per recovery:", mode, recoveries));
-        byName.forEach((name, ns) -> {
-            if (recoveries > 0 && ns / recoveries >= 20_000) {
-                sb.append(String.format(Locale.ROOT, " %s %.0f;", name, ns / 1e3 / recoveries));
+        return byName;
+    }
+
+    /** One log line: {@code head}, then each name whose growth per recovery is at least {@code min}, in {@code unit}s. */
+    private String perRecovery(String head, Map<String, Long> byName, long min, double unit) {
+        StringBuilder sb = new StringBuilder(head);
+        byName.forEach((name, grown) -> {
+            if (recoveries > 0 && grown / recoveries >= min) {
+                sb.append(String.format(Locale.ROOT, " %s %.0f;", name, grown / unit / recoveries));
             }
         });
-        System.out.println(sb);
-        if (ALLOC == null) {
-            return;
+        return sb.toString();
+    }
+
+    /** CPU time per recovery of every thread but this one, and allocation of every live thread, during the trial. */
+    private void printCpu() {
+        System.out.println(perRecovery(String.format(Locale.ROOT, "%n[cpu] mode %s, %d recoveries; other threads, µs CPU per recovery:",
+                mode, recoveries), grownByName(THREADS::getThreadCpuTime, cpuAtStart, false), 20_000, 1e3));
+        if (ALLOC != null) {
+            // Which threads allocate: the JMH gc profiler gives only the JVM-wide rate. Threads that
+            // ended during the trial (JFR's short-lived ones, each recovery's worker) are not counted.
+            System.out.println(perRecovery(String.format(Locale.ROOT, "[alloc] mode %s; KB allocated per recovery by live threads:", mode),
+                    grownByName(ALLOC::getThreadAllocatedBytes, allocAtStart, true), 1024, 1024.0));
         }
-        // Which threads allocate: the JMH gc profiler gives only the JVM-wide rate. Threads that
-        // ended during the trial (JFR's short-lived ones, each recovery's worker) are not counted.
-        Map<String, Long> allocated = new TreeMap<>();
-        for (long id : THREADS.getAllThreadIds()) {
-            ThreadInfo info = THREADS.getThreadInfo(id);
-            long now = ALLOC.getThreadAllocatedBytes(id);
-            if (info != null && now >= 0) {
-                allocated.merge(info.getThreadName().replaceAll("[0-9]+", "N"), now - allocAtStart.getOrDefault(id, 0L), Long::sum);
-            }
-        }
-        StringBuilder a = new StringBuilder(String.format(Locale.ROOT, "[alloc] mode %s; KB allocated per recovery by live threads:", mode));
-        allocated.forEach((name, bytes) -> {
-            if (recoveries > 0 && bytes / recoveries >= 1024) {
-                a.append(String.format(Locale.ROOT, " %s %.0f;", name, bytes / 1024.0 / recoveries));
-            }
-        });
-        System.out.println(a);
     }
 
     private void scrapeEverySecond(HttpClient client, URI uri) {
