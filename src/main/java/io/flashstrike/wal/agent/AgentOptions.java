@@ -104,7 +104,7 @@ public record AgentOptions(int port, String bind, Path settings, double dumpInte
 
     /** The histogram layout of the agent's /metrics: the default classic bounds, native buckets if asked. */
     HistogramBounds histograms() {
-        return nativeBuckets == null ? HistogramBounds.DEFAULT : HistogramBounds.DEFAULT.withNative(nativeBuckets);
+        return HistogramBounds.DEFAULT.withNative(nativeBuckets);
     }
 
     private static double seconds(String v) {

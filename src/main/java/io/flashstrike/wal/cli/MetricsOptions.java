@@ -79,7 +79,7 @@ final class MetricsOptions {
 
     /** The histogram layout every exposition of this command uses: classic bounds, native buckets if asked. */
     HistogramBounds bounds() {
-        return nativeBuckets == null ? buckets : buckets.withNative(nativeBuckets);
+        return buckets.withNative(nativeBuckets);
     }
 
     WebConfig web = WebConfig.NONE;

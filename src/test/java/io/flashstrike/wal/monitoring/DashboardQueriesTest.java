@@ -64,14 +64,8 @@ class DashboardQueriesTest {
         }
         ChildJvm.Serving child = ChildJvm.startServingRecovery(tmp.resolve("recover.log"), "--dir", wal.toString(),
                 "--jfr", tmp.resolve("r.jfr").toString(), "--dump-interval", "0");
-        try (PrometheusServer prometheus = PrometheusServer.start(tmp.resolve("prometheus"), """
-                global:
-                  scrape_interval: 1s
-                scrape_configs:
-                  - job_name: flashstrike_wal
-                    static_configs:
-                      - targets: ['127.0.0.1:%d']
-                """.formatted(child.port()))) {
+        try (PrometheusServer prometheus = PrometheusServer.start(tmp.resolve("prometheus"),
+                PrometheusServer.scrapingEverySecond(child.port()))) {
             ChildJvm.awaitOutput(tmp.resolve("recover.log"), "serving the final values", Duration.ofSeconds(60));
             // Enough scrapes of the final values for every rate() window below.
             prometheus.awaitValue("count_over_time(flashstrike_wal_recover_total{outcome=\"success\",status=\"OK\"}[1m]) >= 4", 4,

@@ -65,6 +65,22 @@ public final class PrometheusServer implements AutoCloseable {
         return start(dir, List.of(), config, extraFiles);
     }
 
+    /** A prometheus.yml scraping {@code 127.0.0.1:PORT} for each port every second, as job {@code flashstrike_wal}. */
+    public static String scrapingEverySecond(int... ports) {
+        StringBuilder targets = new StringBuilder();
+        for (int port : ports) {
+            targets.append(targets.length() == 0 ? "" : ", ").append("'127.0.0.1:").append(port).append('\'');
+        }
+        return """
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: flashstrike_wal
+                    static_configs:
+                      - targets: [%s]
+                """.formatted(targets);
+    }
+
     /** The same, with extra command-line {@code flags} (e.g. {@code --enable-feature=native-histograms}). */
     public static PrometheusServer start(Path dir, List<String> flags, String config, String... extraFiles) throws Exception {
         require();

@@ -1,5 +1,7 @@
 package io.flashstrike.wal.recovery.telemetry;
 
+import java.util.Arrays;
+
 /**
  * Prometheus native (exponential) histogram buckets at one schema, filled from our log-linear
  * buckets. Schema {@code s} has bucket boundaries at powers of {@code 2^(2^-s)}: bucket {@code i}
@@ -58,28 +60,36 @@ public final class NativeBuckets {
 
     /** The native buckets of {@code latency}: the zero bucket's count and the positive buckets, increasing. */
     public Filled fill(LatencyDistribution latency) {
-        long[] zero = new long[1];
-        int[][] idx = {new int[16]};
-        long[][] cnt = {new long[16]};
-        int[] n = {0};
-        latency.forEachBucket((lowest, highest, count) -> {
-            if (highest == 0) {
-                zero[0] += count;
+        Filler f = new Filler();
+        latency.forEachBucket(f);
+        return new Filled(f.zero, Arrays.copyOf(f.indexes, f.n), Arrays.copyOf(f.counts, f.n));
+    }
+
+    /** Collects our buckets (visited in increasing order, so native indexes never decrease) into native ones. */
+    private final class Filler implements LatencyDistribution.BucketVisitor {
+        long zero;
+        int[] indexes = new int[16];
+        long[] counts = new long[16];
+        int n;
+
+        @Override
+        public void bucket(long lowestNanos, long highestNanos, long count) {
+            if (highestNanos == 0) {
+                zero += count;
                 return;
             }
-            int i = indexOf(highest / 1e9, schema);
-            if (n[0] > 0 && idx[0][n[0] - 1] == i) { // visited in increasing order: same or a later index
-                cnt[0][n[0] - 1] += count;
+            int i = indexOf(highestNanos / 1e9, schema);
+            if (n > 0 && indexes[n - 1] == i) {
+                counts[n - 1] += count;
                 return;
             }
-            if (n[0] == idx[0].length) {
-                idx[0] = java.util.Arrays.copyOf(idx[0], n[0] * 2);
-                cnt[0] = java.util.Arrays.copyOf(cnt[0], n[0] * 2);
+            if (n == indexes.length) {
+                indexes = Arrays.copyOf(indexes, n * 2);
+                counts = Arrays.copyOf(counts, n * 2);
             }
-            idx[0][n[0]] = i;
-            cnt[0][n[0]++] = count;
-        });
-        return new Filled(zero[0], java.util.Arrays.copyOf(idx[0], n[0]), java.util.Arrays.copyOf(cnt[0], n[0]));
+            indexes[n] = i;
+            counts[n++] = count;
+        }
     }
 
     /** One histogram's native buckets: per-bucket (not cumulative) counts. */

@@ -4,15 +4,12 @@ import io.flashstrike.wal.recovery.telemetry.NativeBuckets;
 import io.flashstrike.wal.recovery.telemetry.jfr.PreloadSegmentEvent;
 import io.flashstrike.wal.segment.WalGenerator;
 import io.flashstrike.wal.testsupport.ChildJvm;
+import io.flashstrike.wal.testsupport.Exposition;
 import io.flashstrike.wal.testsupport.PrometheusServer;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,19 +41,11 @@ class NativeHistogramPrometheusTest {
             assertEquals(40, exact.length, "one PreloadSegment event per segment");
             double p99 = exact[(int) Math.ceil(0.99 * exact.length) - 1] / 1e9;
 
-            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + run.port() + "/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String text = Exposition.scrape("http://127.0.0.1:" + run.port() + "/metrics");
             assertTrue(text.contains("flashstrike_wal_preload_segment_duration_seconds_bucket{subsystem=\"wal_recovery_worker\",le=\"+Inf\"} 40\n"), "text keeps classic buckets:\n" + text);
 
             try (PrometheusServer prometheus = PrometheusServer.start(tmp.resolve("prometheus"),
-                    List.of("--enable-feature=native-histograms"), """
-                    global:
-                      scrape_interval: 1s
-                    scrape_configs:
-                      - job_name: flashstrike_wal
-                        static_configs:
-                          - targets: ['127.0.0.1:%d']
-                    """.formatted(run.port()))) {
+                    List.of("--enable-feature=native-histograms"), PrometheusServer.scrapingEverySecond(run.port()))) {
                 String series = "flashstrike_wal_preload_segment_duration_seconds";
                 OptionalDouble count = prometheus.awaitValue("histogram_count(" + series + ")", exact.length, Duration.ofSeconds(45));
                 assertEquals(exact.length, count.orElse(-1), "a native histogram with every preload\n" + prometheus.log());
