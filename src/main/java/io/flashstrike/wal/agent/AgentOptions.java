@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The agent's options: {@code key=value} pairs separated by commas, as in
- * {@code -javaagent:flashstrike-wal-telemetry.jar=port=9464,bind=127.0.0.1}. Parsing is pure string
+ * {@code -javaagent:flashstrike-wal-agent.jar=port=9464,bind=127.0.0.1}. Parsing is pure string
  * work (no JFR, no logging, no I/O but a readability check), so {@code premain} can refuse bad
  * options before it starts anything.
  *

@@ -3,7 +3,7 @@ package io.flashstrike.wal.agent;
 import java.lang.instrument.Instrumentation;
 
 /**
- * The Java agent: {@code -javaagent:flashstrike-wal-telemetry.jar[=OPTIONS]} at start-up, or
+ * The Java agent: {@code -javaagent:flashstrike-wal-agent.jar[=OPTIONS]} at start-up, or
  * loaded into a running JVM by {@code flashstrike-wal attach --pid N}. It follows this JVM's
  * {@code flashstrike.wal.*} events with an in-process JFR stream and serves them on /metrics, so
  * JVM flags alone give live metrics.

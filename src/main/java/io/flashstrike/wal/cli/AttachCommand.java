@@ -20,7 +20,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /** {@code attach}: loads the agent into a running JVM with the Attach API, prints its URL, exits. */
-@Command(name = "attach", mixinStandardHelpOptions = true,
+@Command(name = "attach", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
         description = {"Loads the flashstrike-wal agent into a running JVM (no restart): it streams that JVM's"
                 + " flashstrike.wal events and serves them on /metrics. Prints the URL and exits.",
                 "JDK 21+ prints a warning in the target JVM when an agent is loaded dynamically"
@@ -51,14 +51,19 @@ final class AttachCommand implements Callable<Integer> {
     @Option(names = "--dump-interval", paramLabel = "SECONDS", description = "Dump the metrics on that JVM's stderr every SECONDS; 0 for none (default: ${DEFAULT-VALUE}).")
     double dumpInterval = 0;
 
-    @Option(names = "--agent-jar", paramLabel = "JAR", description = "The agent jar (default: the jar this command runs from).")
+    @Option(names = "--agent-jar", paramLabel = "JAR",
+            description = "The agent jar (default: flashstrike-wal-agent.jar of the distribution, or of target/ in the source tree).")
     Path agentJar;
+
+    /** Set by the distribution's bin/flashstrike-wal: the directory that holds the agent jar. */
+    static final String HOME_PROPERTY = "flashstrike.wal.home";
+    static final String AGENT_JAR = "flashstrike-wal-agent.jar";
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path jar = agentJar != null ? agentJar : ownJar();
+        Path jar = agentJar != null ? agentJar : defaultAgentJar();
         if (!Files.isRegularFile(jar)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "not an agent jar: " + jar + " (pass --agent-jar)");
         }
@@ -111,8 +116,19 @@ final class AttachCommand implements Callable<Integer> {
         }
     }
 
-    private static Path ownJar() throws Exception {
-        return Path.of(WalAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    /**
+     * The shaded agent jar, never the jar this command runs from: that one has its third-party
+     * classes unrelocated and would put them on the target's class path. The distribution's
+     * launcher names its home ({@link #HOME_PROPERTY}); in the source tree the agent jar is built
+     * beside target/classes and the -cli jar.
+     */
+    static Path defaultAgentJar() throws Exception {
+        String home = System.getProperty(HOME_PROPERTY);
+        if (home != null) {
+            return Path.of(home, AGENT_JAR);
+        }
+        Path own = Path.of(AttachCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return own.toAbsolutePath().getParent().resolve(AGENT_JAR);
     }
 
     private static String oneLine(Exception e) {

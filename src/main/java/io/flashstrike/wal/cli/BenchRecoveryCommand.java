@@ -41,7 +41,7 @@ import java.util.zip.CRC32C;
  * raw CRC32C over a direct buffer for context. Each measure runs in turn, round after round, so
  * machine drift hits them alike; medians are reported.
  */
-@Command(name = "bench-recovery", mixinStandardHelpOptions = true,
+@Command(name = "bench-recovery", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
         description = "Measure recovery throughput against the map + CRC32C limit on the same files (a timed harness).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:measured and printed", "1:failure (I/O error, or a recovery that did not end clean)", "2:usage error"})

@@ -19,7 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.Callable;
 
 /** {@code demo}: generate a WAL in a temporary directory and recover it with everything on. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
         description = "Generate a WAL in a temporary directory, recover it with JFR recording, live dumps,"
                 + " a summary and a report, and say where the .jfr file is.",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:ok", "1:failure", "2:usage error", "3:corruption found"})

@@ -1,5 +1,6 @@
 package io.flashstrike.wal.cli;
 
+import io.flashstrike.wal.recovery.telemetry.BuildInfo;
 import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,8 +49,8 @@ public final class FlashstrikeWal implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = FlashstrikeWal.class.getPackage().getImplementationVersion();
-            return new String[] {"flashstrike-wal " + (v == null ? "dev" : v) + " on Java " + Runtime.version()};
+            return new String[] {"flashstrike-wal " + BuildInfo.VERSION + " on Java " + BuildInfo.jdk()
+                    + " (" + System.getProperty("java.vm.vendor", "?") + ", " + System.getProperty("java.home") + ")"};
         }
     }
 }

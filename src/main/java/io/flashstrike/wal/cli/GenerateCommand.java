@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code generate}: writes a valid WAL directory. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(name = "generate", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
         description = "Write a valid WAL: N segments, each filled with records up to its size.",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:ok", "1:failure", "2:usage error"})
 final class GenerateCommand implements Callable<Integer> {

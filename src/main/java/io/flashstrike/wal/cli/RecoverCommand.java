@@ -13,7 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 
 /** {@code recover}: replays a WAL directory with JFR on, live dumps, a summary and a report. */
-@Command(name = "recover", mixinStandardHelpOptions = true,
+@Command(name = "recover", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
         description = {"Recover a WAL directory: preload + verify + replay every segment, with JFR recording,"
                 + " periodic metrics dumps, a final summary and a report of the recording.",
                 "What an anomaly does depends on --mode; --repair cuts the log where recovery stopped."

@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code report}: figures and automated analysis of a JFR recording's WAL recovery events. */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
         description = {"Read a JFR recording with the JMC core parser and report, per flashstrike.wal.* event type:"
                 + " count, failures by status, duration min/mean/p50/p90/p99/p99.9/max, bytes and MB/s, the replay"
                 + " thread's time blocked on the preloader, the slowest operations; then the automated-analysis rules"

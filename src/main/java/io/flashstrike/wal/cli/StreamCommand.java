@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
  * disk repository or over JMX — folds its {@code flashstrike.wal.*} events and serves them on
  * /metrics, with periodic dumps, until that JVM exits.
  */
-@Command(name = "stream", mixinStandardHelpOptions = true,
+@Command(name = "stream", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
         description = {"Follow another JVM's flashstrike.wal events and serve them on /metrics (a sidecar).",
                 "Start the JVM to follow with: -XX:StartFlightRecording:settings=jfc/flashstrike-wal.jfc"
                         + " -XX:FlightRecorderOptions:repository=/var/tmp/jfr   (for --repository)",

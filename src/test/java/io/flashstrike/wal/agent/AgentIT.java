@@ -89,7 +89,7 @@ class AgentIT {
     }
 
     private static String agent(String options) {
-        return "-javaagent:" + PackagedCli.JAR + (options == null ? "" : "=" + options);
+        return "-javaagent:" + PackagedCli.AGENT_JAR + (options == null ? "" : "=" + options);
     }
 
     private static Processes.Result finish(Host h) throws Exception {
@@ -178,13 +178,13 @@ class AgentIT {
         Host h = start("attached", flags, null, 20_000);
         try {
             awaitOracle(h); // the recovery ran before the attach: its events are gone for the stream
-            Processes.Result first = PackagedCli.jar(tmp, "attach", "--pid", Long.toString(h.process().pid()), "--port", "0");
+            Processes.Result first = PackagedCli.run(tmp, "attach", "--pid", Long.toString(h.process().pid()), "--port", "0");
             assertEquals(0, first.exit(), first.output());
             String url = first.output().strip();
             assertTrue(url.matches("http://127\\.0\\.0\\.1:\\d+/metrics"), first.output());
             String text = get(url, null);
             assertTrue(text.contains("flashstrike_wal_stream_events_total{subsystem=\"wal_event_stream\"} 0.0"), text);
-            Processes.Result second = PackagedCli.jar(tmp, "attach", "--pid", Long.toString(h.process().pid()), "--port", "0");
+            Processes.Result second = PackagedCli.run(tmp, "attach", "--pid", Long.toString(h.process().pid()), "--port", "0");
             assertEquals(0, second.exit(), second.output());
             assertEquals("already running in pid " + h.process().pid() + ": " + url, second.output().strip());
             assertTrue(h.stderr().contains("flashstrike-wal agent: serving " + url), h.stderr());

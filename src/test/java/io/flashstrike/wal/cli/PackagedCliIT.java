@@ -1,5 +1,6 @@
 package io.flashstrike.wal.cli;
 
+import io.flashstrike.wal.recovery.telemetry.BuildInfo;
 import io.flashstrike.wal.testsupport.PackagedCli;
 import io.flashstrike.wal.testsupport.Processes;
 import jdk.jfr.consumer.RecordingFile;
@@ -18,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every command through the packaged jar ({@code java -jar}) and {@code tools/flashstrike-wal}, as
- * a user runs them: the manifest's class path, the bundled .jfc, System.exit's code, the script.
+ * Every command through the unpacked distribution ({@code bin/flashstrike-wal}) and
+ * {@code tools/flashstrike-wal}, as a user runs them: lib/, the bundled .jfc, System.exit's code, the script.
  * The stream sidecar's packaged runs are in {@link PackagedStreamIT}.
  */
 class PackagedCliIT {
@@ -33,18 +34,18 @@ class PackagedCliIT {
 
     @Test
     void versionHelpAndABareCommand() throws Exception {
-        Processes.Result v = PackagedCli.jar(tmp, "--version");
+        Processes.Result v = PackagedCli.run(tmp, "--version");
         assertEquals(0, v.exit(), v.output());
-        assertTrue(v.output().startsWith("flashstrike-wal 0.1.0-SNAPSHOT on Java " + Runtime.version().feature()),
-                "the jar's manifest version: " + v.output());
-        Processes.Result bare = PackagedCli.jar(tmp);
+        assertTrue(v.output().startsWith("flashstrike-wal " + BuildInfo.VERSION + " on Java " + Runtime.version() + " "),
+                "the release and the JDK: " + v.output());
+        Processes.Result bare = PackagedCli.run(tmp);
         assertEquals(2, bare.exit(), bare.output());
         assertTrue(bare.output().startsWith("a command is required (try 'demo')"), bare.output());
         Processes.Result help = PackagedCli.script(tmp, null, "--help");
         assertEquals(0, help.exit(), help.output());
         for (String command : List.of("generate", "recover", "demo", "stream", "report", "bench-recovery")) {
             assertTrue(help.output().contains("\n  " + command + " "), command + " in:\n" + help.output());
-            Processes.Result h = PackagedCli.jar(tmp, command, "--help");
+            Processes.Result h = PackagedCli.run(tmp, command, "--help");
             assertEquals(0, h.exit(), h.output());
             assertTrue(h.output().contains("Exit codes:\n  0 "), command + " --help lists its exit codes:\n" + h.output());
         }
@@ -64,7 +65,7 @@ class PackagedCliIT {
                 "--dump-interval", "0", "--metrics-port", "0");
         assertEquals(0, r.exit(), r.output());
         CliTest.assertFiguresAgree(r.output(), jfr, 3, records);
-        Processes.Result report = PackagedCli.jar(tmp, "report", jfr.toString(), "--format", "csv");
+        Processes.Result report = PackagedCli.run(tmp, "report", jfr.toString(), "--format", "csv");
         assertEquals(0, report.exit(), report.output());
         assertTrue(report.output().lines().anyMatch(l -> l.startsWith("flashstrike.wal.PreloadSegment,3,0,")), report.output());
     }
@@ -86,7 +87,7 @@ class PackagedCliIT {
                 </configuration>
                 """);
         Path jfr = tmp.resolve("custom.jfr");
-        Processes.Result r = PackagedCli.jar(tmp, "recover", "--dir", wal.toString(), "--jfc", jfc.toString(), "--jfr", jfr.toString(),
+        Processes.Result r = PackagedCli.run(tmp, "recover", "--dir", wal.toString(), "--jfc", jfc.toString(), "--jfr", jfr.toString(),
                 "--dump-interval", "0", "--metrics-port", "-1");
         assertEquals(0, r.exit(), r.output());
         Map<String, Long> types = RecordingFile.readAllEvents(jfr).stream().map(e -> e.getEventType().getName())
@@ -103,7 +104,7 @@ class PackagedCliIT {
         Path wal = generate(1);
         Path bad = Files.writeString(tmp.resolve("bad.jfc"), "not a settings file\n");
         for (Path jfc : List.of(bad, tmp.resolve("missing.jfc"))) {
-            Processes.Result r = PackagedCli.jar(tmp, "recover", "--dir", wal.toString(), "--jfc", jfc.toString(),
+            Processes.Result r = PackagedCli.run(tmp, "recover", "--dir", wal.toString(), "--jfc", jfc.toString(),
                     "--dump-interval", "0", "--metrics-port", "-1");
             assertEquals(1, r.exit(), r.output());
             assertEquals(1, r.output().strip().lines().count(), "one line: " + r.output());
@@ -124,7 +125,7 @@ class PackagedCliIT {
             CliTest.assertFiguresAgree(d.output(), jfr, 2, records);
             assertTrue(d.output().indexOf("metrics: http://127.0.0.1:") < d.output().indexOf("demo: generating"),
                     "/metrics is bound before the WAL is generated:\n" + d.output());
-            Processes.Result again = PackagedCli.jar(tmp, "recover", "--dir", kept.toString(), "--no-jfr", "--dump-interval", "0",
+            Processes.Result again = PackagedCli.run(tmp, "recover", "--dir", kept.toString(), "--no-jfr", "--dump-interval", "0",
                     "--metrics-port", "-1");
             assertEquals(0, again.exit(), again.output());
             assertTrue(again.output().contains("records         : " + records), again.output());
@@ -140,7 +141,7 @@ class PackagedCliIT {
 
     @Test
     void benchRecoveryTinyRun() throws Exception {
-        Processes.Result b = PackagedCli.jar(tmp, "bench-recovery", "--segments", "2", "--segment-size", "256KiB", "--runs", "1");
+        Processes.Result b = PackagedCli.run(tmp, "bench-recovery", "--segments", "2", "--segment-size", "256KiB", "--runs", "1");
         assertEquals(0, b.exit(), b.output());
         assertTrue(b.output().contains("WAL: 2 segments, 512.0 KiB, generated"), b.output());
         for (String measure : List.of("limit: map + CRC32C + unmap, 1 thread", "recovery, in-memory telemetry, JFR off",
@@ -148,13 +149,13 @@ class PackagedCliIT {
             assertTrue(b.output().lines().anyMatch(l -> l.startsWith(measure) && l.endsWith("%")), measure + " in:\n" + b.output());
         }
         assertTrue(b.output().contains("stages of the last run"), b.output());
-        Processes.Result zero = PackagedCli.jar(tmp, "bench-recovery", "--runs", "0");
+        Processes.Result zero = PackagedCli.run(tmp, "bench-recovery", "--runs", "0");
         assertEquals(2, zero.exit(), zero.output());
     }
 
     private Path generate(int segments) throws Exception {
         Path wal = tmp.resolve("wal");
-        Processes.Result g = PackagedCli.jar(tmp, "generate", "--dir", wal.toString(), "--segments", String.valueOf(segments),
+        Processes.Result g = PackagedCli.run(tmp, "generate", "--dir", wal.toString(), "--segments", String.valueOf(segments),
                 "--segment-size", "64KiB");
         assertEquals(0, g.exit(), g.output());
         return wal;

@@ -46,14 +46,14 @@ class PackagedStreamIT {
 
     @Test
     void neitherOrBothSourcesAreUsageErrorsAndAMissingRepositoryAFailure() throws Exception {
-        Processes.Result neither = PackagedCli.jar(tmp, "stream");
+        Processes.Result neither = PackagedCli.run(tmp, "stream");
         assertEquals(2, neither.exit(), neither.output());
         assertTrue(neither.output().startsWith("Error: Missing required argument (specify one of these): (--repository=DIR | --jmx=HOST:PORT)"),
                 neither.output());
-        Processes.Result both = PackagedCli.jar(tmp, "stream", "--repository", tmp.toString(), "--jmx", "127.0.0.1:9010");
+        Processes.Result both = PackagedCli.run(tmp, "stream", "--repository", tmp.toString(), "--jmx", "127.0.0.1:9010");
         assertEquals(2, both.exit(), both.output());
         assertTrue(both.output().startsWith("Error: --repository=DIR, --jmx=HOST:PORT are mutually exclusive"), both.output());
-        Processes.Result missing = PackagedCli.jar(tmp, "stream", "--repository", tmp.resolve("nope").toString(), "--metrics-port", "-1");
+        Processes.Result missing = PackagedCli.run(tmp, "stream", "--repository", tmp.resolve("nope").toString(), "--metrics-port", "-1");
         assertEquals(1, missing.exit(), missing.output());
         assertEquals(1, missing.output().strip().lines().count(), missing.output());
         assertTrue(missing.output().contains("no such JFR repository directory"), missing.output());
@@ -130,7 +130,7 @@ class PackagedStreamIT {
 
     private Path generate(String name, int segments) throws Exception {
         Path wal = tmp.resolve(name);
-        Processes.Result g = PackagedCli.jar(tmp, "generate", "--dir", wal.toString(), "--segments", String.valueOf(segments),
+        Processes.Result g = PackagedCli.run(tmp, "generate", "--dir", wal.toString(), "--segments", String.valueOf(segments),
                 "--segment-size", "128KiB");
         assertEquals(0, g.exit(), g.output());
         return wal;

@@ -88,9 +88,9 @@ class ReadmeRecipesIT {
         runJmx(root, expect(blocks.get(5), "-Dcom.sun.management.jmxremote.ssl=false"), expect(blocks.get(6), "stream --jmx 127.0.0.1:9010"));
 
         // The agent: the engine stand-in under the flag, then a running JVM ($ENGINE_PID) to attach to.
-        String agentBlock = expect(blocks.get(7), "-javaagent:target/flashstrike-wal-telemetry.jar=port=9464").replace("port=9464", "port=0")
+        String agentBlock = expect(blocks.get(7), "-javaagent:target/flashstrike-wal-agent.jar=port=9464").replace("port=9464", "port=0")
                 .replace("--port 9464", "--port 0");
-        Processes.Result agent = run(root, "java -jar target/flashstrike-wal-telemetry.jar recover --dir /data/wal --no-jfr"
+        Processes.Result agent = run(root, "tools/flashstrike-wal recover --dir /data/wal --no-jfr"
                 + " --metrics-port 0 --dump-interval 0 --linger 30 > /tmp/engine.log 2>&1 &\nENGINE_PID=$!\nsleep 2\n" + agentBlock
                 + "kill $ENGINE_PID\n");
         assertTrue(agent.output().contains("flashstrike-wal agent: serving http://127.0.0.1:"), agent.output());

@@ -1,5 +1,6 @@
 package io.flashstrike.wal.recovery.telemetry.export;
 
+import io.flashstrike.wal.recovery.telemetry.BuildInfo;
 import io.flashstrike.wal.recovery.telemetry.HistogramBounds;
 import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
@@ -16,7 +17,8 @@ import java.util.function.Consumer;
 /**
  * The one collector seam: on every scrape, our blocks fill a fresh {@link SnapshotCollector} and
  * client_java renders the immutable {@link MetricSnapshots} it returns. The HTTP server, the push
- * and the tests all go through here, so no second path builds families its own way.
+ * and the tests all go through here, so no second path builds families its own way. Each
+ * collection ends with {@code flashstrike_wal_build_info} ({@link BuildInfo}).
  */
 public final class WalMetricsSource implements MultiCollector {
     /** The Prometheus text format's content type (0.0.4), what a plain {@code curl} gets. */
@@ -42,6 +44,7 @@ public final class WalMetricsSource implements MultiCollector {
     public MetricSnapshots collect() {
         SnapshotCollector c = new SnapshotCollector(bounds);
         exposure.accept(c);
+        BuildInfo.collect(c); // every scrape and push says which release and JDK produced it
         return c.snapshots();
     }
 

@@ -1,5 +1,6 @@
 package io.flashstrike.wal.recovery.telemetry.export;
 
+import io.flashstrike.wal.recovery.telemetry.BuildInfo;
 import io.flashstrike.wal.recovery.telemetry.HistogramBounds;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.Status;
@@ -52,8 +53,11 @@ class SnapshotCollectorTest {
             c.popLabel();
             c.counter("x_total", "X things", 3);
         });
-        // client_java sorts families by name and labels by label name.
+        // client_java sorts families by name and labels by label name; every collection ends with the build info.
         assertEquals("""
+                # HELP flashstrike_wal_build_info The flashstrike-wal-telemetry version and the JDK serving these metrics; always 1
+                # TYPE flashstrike_wal_build_info gauge
+                flashstrike_wal_build_info{jdk="%s",version="%s"} 1.0
                 # HELP g A \\\\ "gauge"\\nsecond line
                 # TYPE g gauge
                 g{subsystem="a"} 0.25
@@ -62,7 +66,7 @@ class SnapshotCollectorTest {
                 x_total 3.0
                 x_total{kind="in\\"ner",subsystem="a"} 2.0
                 x_total{subsystem="a"} 1.0
-                """, text);
+                """.formatted(Runtime.version(), BuildInfo.VERSION), text);
         Promtool.assertClean(text);
     }
 
