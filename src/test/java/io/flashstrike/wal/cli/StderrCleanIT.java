@@ -40,7 +40,7 @@ class StderrCleanIT {
     void theJarIsMultiReleaseWithTheJdk22Mapping() throws Exception {
         try (JarFile jar = new JarFile(PackagedCli.JAR.toFile())) {
             assertEquals("true", jar.getManifest().getMainAttributes().getValue("Multi-Release"));
-            assertNotNull(jar.getEntry("META-INF/versions/22/io/flashstrike/wal/segment/MappedSegment.class"),
+            assertNotNull(jar.getEntry("META-INF/versions/22/io/flashstrike/wal/segment/Mapper.class"),
                     "the java22-* profiles of the pom compile src/main/java22");
         }
     }

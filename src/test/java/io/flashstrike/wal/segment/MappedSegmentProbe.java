@@ -20,7 +20,7 @@ public final class MappedSegmentProbe {
 
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
-        System.out.println("class: " + MappedSegment.class.getResource("MappedSegment.class"));
+        System.out.println("class: " + Mapper.class.getResource("Mapper.class"));
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             MappedSegment mapping = MappedSegment.mapReadOnly(channel, channel.size());
             ByteBuffer view = mapping.buffer().asReadOnlyBuffer(); // what replay reads

@@ -23,10 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Both versions of {@link MappedSegment}: the JDK 17 one in this JVM (surefire's class path is
- * target/classes, where the JDK 17 class wins on every JDK), the JDK 22 one in a child JVM of JDK 25
- * with {@code META-INF/versions/22} first on its class path. A test never touches a mapping the
- * JDK 17 version released: that would crash this JVM.
+ * {@link MappedSegment} with both versions of its {@code Mapper}: the JDK 17 one in this JVM
+ * (surefire's class path is target/classes, where the JDK 17 class wins on every JDK), the JDK 22
+ * one in a child JVM of JDK 25 with {@code META-INF/versions/22} first on its class path. A test
+ * never touches a mapping the JDK 17 version released: that would crash this JVM.
  */
 class MappedSegmentTest {
     private static final Path VERSIONS_22 = PackagedCli.ROOT.resolve("target/classes/META-INF/versions/22");
@@ -82,7 +82,7 @@ class MappedSegmentTest {
         Processes.Result r = Processes.run(cmd, null, log, Duration.ofSeconds(60));
         String out = r.output();
         assertEquals(0, r.exit(), "a crash here is a late access to unmapped memory:\n" + out);
-        assertTrue(out.contains("META-INF/versions/22/io/flashstrike/wal/segment/MappedSegment.class"), out);
+        assertTrue(out.contains("META-INF/versions/22/io/flashstrike/wal/segment/Mapper.class"), out);
         assertTrue(out.contains("mapped: 5000 bytes, first " + content[0]), out);
         assertTrue(out.contains("unmapped: true"), out);
         assertTrue(out.contains("get after close: IllegalStateException"), out);
