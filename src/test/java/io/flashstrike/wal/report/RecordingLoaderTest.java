@@ -53,8 +53,8 @@ class RecordingLoaderTest {
         FIELD_LOG.setUseParentHandlers(false); // keep the console quiet for the unquieted load below
         PARSER_LOG.setLevel(Level.FINE); // the host's own setting, which a load must put back
         try {
-            // The cause, as JMC 9.1.2 has it: if this stops failing, a JMC update fixed it and
-            // RecordingLoader can stop quieting that logger.
+            // The cause, as JMC 9.1.2 has it. When a JMC update fixes it, this assertion fails:
+            // then RecordingLoader can stop quieting that logger.
             JfrLoaderToolkit.loadEvents(jfr.toFile());
             assertTrue(logged.stream().anyMatch(m -> m.equals("WARNING Could not find field with name 'virtual' in reader for 'thread'")),
                     "the JMC parser no longer warns about the thread type's 'virtual' field: " + logged);
