@@ -3,10 +3,10 @@ package io.flashstrike.wal.bench;
 import io.flashstrike.wal.agent.WalAgent;
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
-import io.flashstrike.wal.recovery.Unmapper;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
 import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
+import io.flashstrike.wal.segment.MappedSegment;
 import io.flashstrike.wal.segment.SegmentCursor;
 import io.flashstrike.wal.segment.SegmentFiles;
 import io.flashstrike.wal.segment.SegmentVerification;
@@ -318,8 +318,9 @@ public class RecoveryBench {
         SegmentVerification previous = null;
         long records = 0;
         for (Path f : files) {
-            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-                MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ);
+                 MappedSegment mapping = MappedSegment.mapReadOnly(ch, ch.size())) {
+                MappedByteBuffer m = mapping.buffer();
                 long id = SegmentFiles.parseId(f);
                 SegmentVerification v = previous == null ? verifier.verifyUnanchored(m, id)
                         : verifier.verify(m, id, previous.nextLsn(), previous.lastCrc());
@@ -333,7 +334,6 @@ public class RecoveryBench {
                     records++;
                 }
                 cursor.reset(ByteBuffer.allocate(0), 0);
-                Unmapper.unmap(m);
                 previous = v;
             }
         }

@@ -4,9 +4,9 @@ import io.flashstrike.wal.segment.SizeParser;
 
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
-import io.flashstrike.wal.recovery.Unmapper;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
+import io.flashstrike.wal.segment.MappedSegment;
 import io.flashstrike.wal.segment.SegmentFiles;
 import io.flashstrike.wal.segment.WalGenerator;
 import jdk.jfr.Configuration;
@@ -19,7 +19,6 @@ import picocli.CommandLine.Spec;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -151,12 +150,11 @@ final class BenchRecoveryCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try {
             for (Path f : files) {
-                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-                    MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ);
+                     MappedSegment m = MappedSegment.mapReadOnly(ch, ch.size())) {
                     CRC32C crc = new CRC32C();
-                    crc.update(m);
+                    crc.update(m.buffer());
                     sink ^= crc.getValue();
-                    Unmapper.unmap(m);
                 }
             }
         } catch (java.io.IOException e) {

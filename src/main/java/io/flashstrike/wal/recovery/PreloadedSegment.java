@@ -1,11 +1,11 @@
 package io.flashstrike.wal.recovery;
 
 import io.flashstrike.wal.recovery.telemetry.Status;
+import io.flashstrike.wal.segment.MappedSegment;
 import io.flashstrike.wal.segment.SegmentVerification;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * <p>Ownership moves with the object: the worker creates it, the replay thread reads it through
  * {@link #records()} and hands it back with {@link SegmentPreloadWorker#finish}, after which only
  * the worker touches it (to close and unmap it). The queues between the threads publish it safely.
+ * A view the replay thread kept past that point would read unmapped memory: a crash on JDK 17,
+ * an {@link IllegalStateException} on JDK 22+ (see {@link MappedSegment}).
  */
 final class PreloadedSegment {
     final long id;
@@ -37,21 +39,21 @@ final class PreloadedSegment {
     final long expectedLsn;
     final long fileSize;
     private FileChannel channel;
-    private MappedByteBuffer buffer;
+    private MappedSegment mapping;
 
     PreloadedSegment(long id, Path path, Status status, SegmentVerification verification, String detail,
-                     long droppedBytes, long fileSize, FileChannel channel, MappedByteBuffer buffer) {
-        this(id, path, status, verification, detail, null, false, droppedBytes, fileSize, channel, buffer);
+                     long droppedBytes, long fileSize, FileChannel channel, MappedSegment mapping) {
+        this(id, path, status, verification, detail, null, false, droppedBytes, fileSize, channel, mapping);
     }
 
     PreloadedSegment(long id, Path path, Status status, SegmentVerification verification, String detail, String reason,
-                     boolean tolerated, long droppedBytes, long fileSize, FileChannel channel, MappedByteBuffer buffer) {
-        this(id, path, status, verification, detail, reason, tolerated, droppedBytes, fileSize, channel, buffer, -1);
+                     boolean tolerated, long droppedBytes, long fileSize, FileChannel channel, MappedSegment mapping) {
+        this(id, path, status, verification, detail, reason, tolerated, droppedBytes, fileSize, channel, mapping, -1);
     }
 
     private PreloadedSegment(long id, Path path, Status status, SegmentVerification verification, String detail,
                              String reason, boolean tolerated, long droppedBytes, long fileSize, FileChannel channel,
-                             MappedByteBuffer buffer, long expectedLsn) {
+                             MappedSegment mapping, long expectedLsn) {
         this.id = id;
         this.expectedLsn = expectedLsn;
         this.reason = reason;
@@ -64,7 +66,7 @@ final class PreloadedSegment {
         this.droppedBytes = droppedBytes;
         this.fileSize = fileSize;
         this.channel = channel;
-        this.buffer = buffer;
+        this.mapping = mapping;
     }
 
     /**
@@ -82,7 +84,7 @@ final class PreloadedSegment {
 
     /** @return a read-only view of the whole mapped segment, for the replay thread; null when not mapped */
     ByteBuffer records() {
-        return buffer == null ? null : buffer.asReadOnlyBuffer();
+        return mapping == null ? null : mapping.buffer().asReadOnlyBuffer();
     }
 
     /** @return records in the valid prefix, which replay delivers whatever the status */
@@ -92,14 +94,16 @@ final class PreloadedSegment {
 
     /** @return {@code true} while a channel or mapping is held, i.e. there is something to finish */
     boolean holdsResources() {
-        return channel != null || buffer != null;
+        return channel != null || mapping != null;
     }
 
     /** Unmaps and closes. Worker thread only, after the replay thread handed the segment back. */
     void release() throws IOException {
-        MappedByteBuffer b = buffer;
-        buffer = null;
-        Unmapper.unmap(b);
+        MappedSegment m = mapping;
+        mapping = null;
+        if (m != null) {
+            m.close();
+        }
         FileChannel c = channel;
         channel = null;
         if (c != null) {

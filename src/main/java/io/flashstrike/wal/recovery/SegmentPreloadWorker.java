@@ -2,6 +2,7 @@ package io.flashstrike.wal.recovery;
 
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.Status;
+import io.flashstrike.wal.segment.MappedSegment;
 import io.flashstrike.wal.segment.SegmentFiles;
 import io.flashstrike.wal.segment.SegmentVerification;
 import io.flashstrike.wal.segment.SegmentVerifier;
@@ -208,7 +209,7 @@ public final class SegmentPreloadWorker implements AutoCloseable {
     private PreloadedSegment openAndVerify(Path file, long id, SegmentVerification previous, boolean newest,
                                            long expectedLsn) {
         FileChannel channel = null;
-        MappedByteBuffer buffer = null;
+        MappedSegment mapping = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
             long size = channel.size();
@@ -217,7 +218,8 @@ public final class SegmentPreloadWorker implements AutoCloseable {
                 return PreloadedSegment.unreadable(id, file, Status.BAD_HEADER, "BAD_SEGMENT_SIZE", expectedLsn,
                         size + " bytes, larger than any segment (2 GiB)");
             }
-            buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            mapping = MappedSegment.mapReadOnly(channel, size);
+            MappedByteBuffer buffer = mapping.buffer();
             // Touching a page past the end of a file that shrank after it was mapped raises SIGBUS.
             // HotSpot turns it into an InternalError only for a buffer get (an Unsafe access, and
             // on JDK 17 only later if that code is compiled), never inside the CRC32C intrinsic,
@@ -225,7 +227,7 @@ public final class SegmentPreloadWorker implements AutoCloseable {
             // truncation racing the verification itself stays fatal: see docs/RECOVERY.md.
             long now = channel.size();
             if (now < size) {
-                release(channel, buffer);
+                release(channel, mapping);
                 return PreloadedSegment.unreadable(id, file, Status.IO_ERROR, "MAP_FAULT", expectedLsn,
                         "the file shrank from " + size + " to " + now + " bytes after it was mapped");
             }
@@ -234,27 +236,31 @@ public final class SegmentPreloadWorker implements AutoCloseable {
                     : verifier.verify(buffer, id, previous.nextLsn(), previous.lastCrc());
             long dropped = v.isOk() ? 0 : TornTail.zeroTailOffset(buffer, v.validEnd()) - v.validEnd();
             if (v.isOk()) {
-                return new PreloadedSegment(id, file, Status.OK, v, null, null, false, 0, size, channel, buffer);
+                return new PreloadedSegment(id, file, Status.OK, v, null, null, false, 0, size, channel, mapping);
             }
             if (mode.toleratesTornTail(v, newest)) {
                 return new PreloadedSegment(id, file, Status.OK, v, "end of log: torn tail in the newest segment after LSN "
                         + v.lastLsn() + ", " + dropped + " bytes dropped (" + file + ": " + v.detail() + ")",
-                        v.reason().name(), true, dropped, size, channel, buffer);
+                        v.reason().name(), true, dropped, size, channel, mapping);
             }
             return new PreloadedSegment(id, file, v.status(), v, file + ": " + v.detail(), v.reason().name(), false,
-                    dropped, size, channel, buffer);
+                    dropped, size, channel, mapping);
         } catch (NoSuchFileException e) {
-            release(channel, buffer);
+            release(channel, mapping);
             return PreloadedSegment.unreadable(id, file, Status.NOT_FOUND, "MISSING_SEGMENT", expectedLsn, "no such file");
         } catch (IOException | RuntimeException e) {
             // RuntimeException: a file system provider's unchecked failure is this segment's I/O error.
-            release(channel, buffer);
+            release(channel, mapping);
             return PreloadedSegment.unreadable(id, file, Status.IO_ERROR, "IO_ERROR", expectedLsn, e.toString());
         } catch (InternalError e) {
             // The JVM's error for a fault on mapped memory, e.g. the file truncated under the mapping.
-            release(channel, buffer);
+            release(channel, mapping);
             return PreloadedSegment.unreadable(id, file, Status.IO_ERROR, "MAP_FAULT", expectedLsn,
                     "mapped memory fault (file truncated while mapped?): " + e.getMessage());
+        } catch (Error e) {
+            // The worker fails (see run), but the mapping must not outlive it: on JDK 22+ no GC unmaps it.
+            release(channel, mapping);
+            throw e;
         }
     }
 
@@ -292,8 +298,10 @@ public final class SegmentPreloadWorker implements AutoCloseable {
     }
 
     /** Drops a failed segment's mapping (nothing else has a view of it) and channel. */
-    private static void release(FileChannel c, MappedByteBuffer b) {
-        Unmapper.unmap(b);
+    private static void release(FileChannel c, MappedSegment m) {
+        if (m != null) {
+            m.close();
+        }
         if (c != null) {
             try {
                 c.close();

@@ -1,0 +1,101 @@
+package io.flashstrike.wal.cli;
+
+import io.flashstrike.wal.testsupport.Jdk25;
+import io.flashstrike.wal.testsupport.PackagedCli;
+import io.flashstrike.wal.testsupport.Processes;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A library writes no warning into its host's stderr: {@code recover} and {@code report} from the
+ * distribution, on JDK 25 (no {@code sun.misc.Unsafe} warning: the multi-release jar's JDK 22
+ * classes unmap through an Arena; no JMC parser warning about the thread type's {@code virtual}
+ * field) and on the JDK running the tests. Stdout may say WARNING: it is a rule's severity there.
+ */
+class StderrCleanIT {
+    private static final Duration LIMIT = Duration.ofSeconds(120);
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void jar() {
+        PackagedCli.requireJar();
+    }
+
+    @Test
+    void theLibraryAndTheAgentAreMultiReleaseWithTheJdk22Mapping() throws Exception {
+        for (Path p : List.of(PackagedCli.LIBRARY_JAR, PackagedCli.AGENT_JAR)) {
+            try (JarFile jar = new JarFile(p.toFile())) {
+                assertEquals("true", jar.getManifest().getMainAttributes().getValue("Multi-Release"), p.toString());
+                assertNotNull(jar.getEntry("META-INF/versions/22/io/flashstrike/wal/segment/Mapper.class"),
+                        p + ": the java22-* profiles of the pom compile src/main/java22");
+            }
+        }
+    }
+
+    @Test
+    void recoverAndReportOnJdk25() throws Exception {
+        Path java = Jdk25.java();
+        Path jfr = recoverAndReport(java, "jdk25");
+        // The same JDK 25 recording, read by the JDK running the tests: the parser is the same.
+        stderrClean(run(PackagedCli.java(), "report-by-this-jdk", "report", jfr.toString()));
+    }
+
+    @Test
+    void recoverAndReportOnThisJdk() throws Exception {
+        recoverAndReport(PackagedCli.java(), "this-jdk");
+    }
+
+    private Path recoverAndReport(Path java, String name) throws Exception {
+        Path wal = tmp.resolve(name + "-wal");
+        Path jfr = tmp.resolve(name + ".jfr");
+        Run g = run(java, name + "-generate", "generate", "--dir", wal.toString(), "--segments", "3",
+                "--segment-size", "64KiB");
+        stderrClean(g);
+        Run r = run(java, name + "-recover", "recover", "--dir", wal.toString(), "--jfr", jfr.toString(),
+                "--metrics-port", "-1", "--dump-interval", "0");
+        stderrClean(r);
+        assertTrue(r.stdout().contains("3 replayed of 3"), r.stdout());
+        stderrClean(run(java, name + "-report", "report", jfr.toString()));
+        return jfr;
+    }
+
+    private static void stderrClean(Run r) {
+        assertEquals(0, r.exit(), r.what() + "\nstdout:\n" + r.stdout() + "\nstderr:\n" + r.stderr());
+        List<String> warnings = r.stderr().lines().filter(l -> l.contains("WARNING")).toList();
+        assertTrue(warnings.isEmpty(), r.what() + " wrote warnings on stderr:\n" + r.stderr());
+    }
+
+    /** One run's exit code, stdout and stderr, apart. */
+    private record Run(String what, int exit, String stdout, String stderr) {
+    }
+
+    /** The distribution's bin/flashstrike-wal with {@code JAVA_HOME} the JDK of {@code java}. */
+    private Run run(Path java, String name, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(PackagedCli.launcher().toString()));
+        cmd.addAll(List.of(args));
+        Path out = tmp.resolve(name + ".out");
+        Path err = tmp.resolve(name + ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("JAVA_HOME", java.getParent().getParent().toString());
+        pb.environment().remove("JAVA_OPTS");
+        Process p = pb.start();
+        Processes.Result r = Processes.await(p, out, LIMIT, String.join(" ", cmd));
+        return new Run(java + " " + String.join(" ", args), r.exit(), r.output(), Files.readString(err));
+    }
+}
