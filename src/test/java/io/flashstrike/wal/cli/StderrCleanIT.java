@@ -60,6 +60,29 @@ class StderrCleanIT {
         recoverAndReport(PackagedCli.java(), "this-jdk");
     }
 
+    /** The sidecar and the JVM it follows (started by JVM flags, as in production), both on JDK 25. */
+    @Test
+    void streamAndItsProducerOnJdk25() throws Exception {
+        Path java = Jdk25.java();
+        Path wal = tmp.resolve("stream-wal");
+        stderrClean(run(java, "stream-generate", "generate", "--dir", wal.toString(), "--segments", "3", "--segment-size", "64KiB"));
+        Path repo = Files.createDirectories(tmp.resolve("repo"));
+        String flags = "-XX:StartFlightRecording:settings=" + PackagedCli.ROOT.resolve("jfc/flashstrike-wal.jfc")
+                + " -XX:FlightRecorderOptions:repository=" + repo;
+        Process producer = start(java, flags, "producer", "recover", "--dir", wal.toString(), "--no-jfr", "--dump-interval", "0",
+                "--metrics-port", "0", "--linger", "4");
+        try {
+            Run stream = run(java, "stream", "stream", "--repository", repo.toString(), "--pid", Long.toString(producer.pid()),
+                    "--metrics-port", "-1", "--dump-interval", "0");
+            stderrClean(stream);
+            assertTrue(stream.stdout().contains("following repository"), stream.stdout());
+            Processes.Result p = Processes.await(producer, tmp.resolve("producer.out"), LIMIT, "the producer");
+            stderrClean(new Run("the producer", p.exit(), p.output(), Files.readString(tmp.resolve("producer.err"))));
+        } finally {
+            Processes.destroy(producer);
+        }
+    }
+
     private Path recoverAndReport(Path java, String name) throws Exception {
         Path wal = tmp.resolve(name + "-wal");
         Path jfr = tmp.resolve(name + ".jfr");
@@ -84,18 +107,24 @@ class StderrCleanIT {
     private record Run(String what, int exit, String stdout, String stderr) {
     }
 
-    /** The distribution's bin/flashstrike-wal with {@code JAVA_HOME} the JDK of {@code java}. */
+    /** The distribution's bin/flashstrike-wal with {@code JAVA_HOME} the JDK of {@code java}, to its end. */
     private Run run(Path java, String name, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(PackagedCli.launcher().toString()));
-        cmd.addAll(List.of(args));
+        Process p = start(java, "", name, args);
         Path out = tmp.resolve(name + ".out");
         Path err = tmp.resolve(name + ".err");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+        Processes.Result r = Processes.await(p, out, LIMIT, String.join(" ", args));
+        return new Run(java + " " + String.join(" ", args), r.exit(), r.output(), Files.readString(err));
+    }
+
+    /** Starts it with {@code JAVA_OPTS=javaOpts}, stdout in NAME.out and stderr in NAME.err. */
+    private Process start(Path java, String javaOpts, String name, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(PackagedCli.launcher().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile())
+                .redirectOutput(tmp.resolve(name + ".out").toFile()).redirectError(tmp.resolve(name + ".err").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("JAVA_HOME", java.getParent().getParent().toString());
-        pb.environment().remove("JAVA_OPTS");
-        Process p = pb.start();
-        Processes.Result r = Processes.await(p, out, LIMIT, String.join(" ", cmd));
-        return new Run(java + " " + String.join(" ", args), r.exit(), r.output(), Files.readString(err));
+        pb.environment().put("JAVA_OPTS", javaOpts);
+        return pb.start();
     }
 }
