@@ -5,7 +5,7 @@ import io.flashstrike.wal.recovery.RecoveryResult;
 import io.flashstrike.wal.recovery.telemetry.HistogramBounds;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
-import io.flashstrike.wal.recovery.telemetry.export.WalMetricsSource;
+import io.flashstrike.wal.export.WalMetricsSource;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.flashstrike.wal.segment.SegmentFiles;
 import io.flashstrike.wal.segment.WalGenerator;

@@ -1,10 +1,10 @@
 package io.flashstrike.wal.agent;
 
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
-import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
-import io.flashstrike.wal.recovery.telemetry.export.WebConfig;
+import io.flashstrike.wal.export.MetricsHttpServer;
+import io.flashstrike.wal.export.WebConfig;
 import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
-import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
+import io.flashstrike.wal.stream.WalEventStream;
 import jdk.jfr.Configuration;
 
 import java.io.InputStream;

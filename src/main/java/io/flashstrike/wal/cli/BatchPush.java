@@ -3,8 +3,8 @@ package io.flashstrike.wal.cli;
 import io.flashstrike.wal.recovery.telemetry.HistogramBounds;
 import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
-import io.flashstrike.wal.recovery.telemetry.export.PushGateway;
-import io.flashstrike.wal.recovery.telemetry.export.WalMetricsSource;
+import io.flashstrike.wal.export.PushGateway;
+import io.flashstrike.wal.export.WalMetricsSource;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.flashstrike.wal.cli;
 
-import io.flashstrike.wal.recovery.telemetry.export.PushGateway;
+import io.flashstrike.wal.export.PushGateway;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

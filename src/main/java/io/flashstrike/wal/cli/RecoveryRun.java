@@ -8,9 +8,9 @@ import io.flashstrike.wal.recovery.RecoveryResult;
 import io.flashstrike.wal.recovery.telemetry.MetricSamples;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
-import io.flashstrike.wal.recovery.telemetry.export.MetricsHttpServer;
+import io.flashstrike.wal.export.MetricsHttpServer;
 import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
-import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
+import io.flashstrike.wal.stream.WalEventStream;
 import io.flashstrike.wal.report.RecordingReport;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -46,7 +46,7 @@ final class RecoveryRun {
     private final PrintWriter out;
     private final MetricsOptions serve;
     private final WalRecoveryMetrics metrics = new WalRecoveryMetrics();
-    private io.flashstrike.wal.recovery.telemetry.export.PushGateway push;
+    private io.flashstrike.wal.export.PushGateway push;
     private double pushInterval;
     private PrintWriter err;
     /** A digest of every payload, so the replay does real work on every byte it delivers. */

@@ -3,7 +3,7 @@ package io.flashstrike.wal.agent;
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
-import io.flashstrike.wal.recovery.telemetry.export.WalMetricsSource;
+import io.flashstrike.wal.export.WalMetricsSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

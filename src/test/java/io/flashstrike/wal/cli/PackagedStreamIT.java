@@ -1,6 +1,6 @@
 package io.flashstrike.wal.cli;
 
-import io.flashstrike.wal.recovery.telemetry.stream.Repositories;
+import io.flashstrike.wal.stream.Repositories;
 import io.flashstrike.wal.testsupport.Dumps;
 import io.flashstrike.wal.testsupport.PackagedCli;
 import io.flashstrike.wal.testsupport.Processes;

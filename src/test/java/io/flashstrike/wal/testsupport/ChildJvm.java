@@ -65,7 +65,7 @@ public final class ChildJvm {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             try {
-                Path p = io.flashstrike.wal.recovery.telemetry.stream.Repositories.resolve(repo, pid);
+                Path p = io.flashstrike.wal.stream.Repositories.resolve(repo, pid);
                 try (var files = Files.list(p)) {
                     if (files.anyMatch(f -> f.getFileName().toString().endsWith(".jfr"))) {
                         return p;

@@ -7,7 +7,7 @@ import io.flashstrike.wal.recovery.faults.FaultCase.Site;
 import io.flashstrike.wal.recovery.faults.Recoveries.Ran;
 import io.flashstrike.wal.recovery.telemetry.Manager;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
-import io.flashstrike.wal.recovery.telemetry.export.WalMetricsSource;
+import io.flashstrike.wal.export.WalMetricsSource;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.jfr.FinishSegmentEvent;

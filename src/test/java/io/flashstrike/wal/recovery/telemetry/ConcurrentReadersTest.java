@@ -1,6 +1,6 @@
 package io.flashstrike.wal.recovery.telemetry;
 
-import io.flashstrike.wal.recovery.telemetry.export.WalMetricsSource;
+import io.flashstrike.wal.export.WalMetricsSource;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.flashstrike.wal.recovery.telemetry;
 
-import io.flashstrike.wal.recovery.telemetry.export.SnapshotCollector;
+import io.flashstrike.wal.export.SnapshotCollector;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.NativeHistogramBucket;

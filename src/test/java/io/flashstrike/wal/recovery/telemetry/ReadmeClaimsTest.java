@@ -1,6 +1,6 @@
 package io.flashstrike.wal.recovery.telemetry;
 
-import io.flashstrike.wal.recovery.telemetry.export.WalMetricsSource;
+import io.flashstrike.wal.export.WalMetricsSource;
 
 import io.flashstrike.wal.recovery.telemetry.jfr.FinishSegmentEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.PreloadSegmentEvent;
@@ -8,7 +8,7 @@ import io.flashstrike.wal.recovery.telemetry.jfr.ReadSegmentEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.RecoveryEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.WaitForSegmentEvent;
-import io.flashstrike.wal.recovery.telemetry.stream.WalEventStream;
+import io.flashstrike.wal.stream.WalEventStream;
 import jdk.jfr.Configuration;
 import jdk.jfr.EventType;
 import jdk.jfr.ValueDescriptor;

@@ -1,0 +1,149 @@
+package io.flashstrike.wal.export;
+
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * {@code basic_auth_users}: user name to bcrypt hash ({@code $2y$}, {@code $2b$} or {@code $2a$},
+ * as {@code htpasswd -nBC 10} makes them), checked with Bouncy Castle's {@code OpenBSDBCrypt}.
+ *
+ * <p>Thread-safe; called by the connection threads. Costs, and what is cached:
+ * <ul>
+ * <li>A bcrypt check costs tens of milliseconds at cost 10, so a success is remembered: per user,
+ *     the HMAC-SHA256 of the password under a key drawn at start-up (never the password itself).
+ *     A later request with the same password matches that digest ({@link MessageDigest#isEqual},
+ *     constant time) without bcrypt. One entry per configured user: the cache cannot grow.
+ * <li>Failures are not cached, and at most one bcrypt check runs at a time: a client guessing
+ *     passwords holds one core at most, and a request that cannot get the turn within
+ *     {@link #BCRYPT_WAIT_MS} is refused (401) rather than queued behind it.
+ * <li>An unknown user is checked against a dummy hash of the same cost, so the answer takes as
+ *     long as for a known one and does not tell which names exist.
+ * </ul>
+ * Nothing here logs; {@link #toString} and {@link #names} give names, never hashes.
+ */
+final class BasicAuthUsers {
+    static final long BCRYPT_WAIT_MS = 250;
+    private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
+
+    private final Map<String, String> hashes;
+    private final String dummyHash;
+    private final SecretKeySpec cacheKey;
+    private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+    private final Semaphore bcryptTurn = new Semaphore(1);
+
+    private BasicAuthUsers(Map<String, String> hashes, int dummyCost) {
+        this.hashes = hashes;
+        SecureRandom random = new SecureRandom();
+        byte[] salt = new byte[16];
+        random.nextBytes(salt);
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        this.dummyHash = OpenBSDBCrypt.generate("2y", secret, salt, dummyCost);
+        random.nextBytes(secret);
+        this.cacheKey = new SecretKeySpec(secret, "HmacSHA256");
+    }
+
+    static BasicAuthUsers of(Path file, Map<String, Object> users) throws WebConfig.Invalid {
+        Map<String, String> hashes = new TreeMap<>();
+        int maxCost = 4;
+        for (Map.Entry<String, Object> e : users.entrySet()) {
+            String name = e.getKey();
+            if (name.isEmpty() || name.indexOf(':') >= 0) {
+                throw new WebConfig.Invalid(file, "basic_auth_users: user name '" + name + "' is empty or has a ':'");
+            }
+            if (!(e.getValue() instanceof String hash) || !BCRYPT.matcher(hash).matches()) {
+                // The value is a secret: name the user and the expected form, never echo it.
+                throw new WebConfig.Invalid(file, "basic_auth_users." + name + " is not a bcrypt hash ($2y$10$ and 53 characters, as htpasswd -nBC 10 prints)");
+            }
+            int cost = Integer.parseInt(hash.substring(4, 6));
+            if (cost < 4 || cost > 31) {
+                throw new WebConfig.Invalid(file, "basic_auth_users." + name + ": bcrypt cost " + cost + " is outside 4-31");
+            }
+            maxCost = Math.max(maxCost, cost);
+            hashes.put(name, hash);
+        }
+        // The dummy costs what a real check costs; capped, so an absurd cost cannot stall start-up.
+        return new BasicAuthUsers(Map.copyOf(hashes), Math.min(maxCost, 14));
+    }
+
+    boolean isEmpty() {
+        return hashes.isEmpty();
+    }
+
+    List<String> names() {
+        return List.copyOf(new TreeMap<>(hashes).keySet());
+    }
+
+    /**
+     * @param authorization the request's {@code Authorization} header, or null
+     * @return whether it names a configured user with the right password
+     */
+    boolean check(String authorization) throws InterruptedException {
+        if (authorization == null || authorization.length() < 6
+                || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            return false;
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            return false;
+        }
+        String user = decoded.substring(0, colon);
+        byte[] password = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
+        String hash = hashes.get(user);
+        byte[] digest = hmac(password);
+        byte[] known = hash == null ? null : verified.get(user);
+        if (known != null && MessageDigest.isEqual(known, digest)) {
+            return true;
+        }
+        if (!bcryptTurn.tryAcquire(BCRYPT_WAIT_MS, TimeUnit.MILLISECONDS)) {
+            return false; // someone is busy guessing; a cached scrape still passes above
+        }
+        boolean ok;
+        try {
+            ok = OpenBSDBCrypt.checkPassword(hash == null ? dummyHash : hash, password) && hash != null;
+        } finally {
+            bcryptTurn.release();
+        }
+        if (ok) {
+            verified.put(user, digest);
+        }
+        return ok;
+    }
+
+    private byte[] hmac(byte[] password) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(cacheKey);
+            return mac.doFinal(password);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BasicAuthUsers" + Set.copyOf(hashes.keySet());
+    }
+}

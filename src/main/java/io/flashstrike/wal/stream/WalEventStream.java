@@ -1,0 +1,365 @@
+package io.flashstrike.wal.stream;
+
+import io.flashstrike.wal.recovery.telemetry.EventFolder;
+import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
+import io.flashstrike.wal.recovery.telemetry.Operation64;
+import io.flashstrike.wal.recovery.telemetry.Status;
+import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
+import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
+import jdk.jfr.Configuration;
+import jdk.jfr.consumer.EventStream;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingStream;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Follows {@code flashstrike.wal.*} events live — this JVM's ({@link #inProcess}), another JVM's
+ * disk repository ({@link #openRepository}) or a remote JVM over JMX ({@link #of}) — and folds
+ * them into a {@link WalRecoveryMetrics} mirror with an {@link EventFolder}.
+ *
+ * <h2>Threading</h2>
+ * The stream runs on its own daemon thread ({@link EventStream#startAsync()}), which is the single
+ * writer of the mirror and of the health metrics; any thread may read them, {@link #collect} them
+ * or {@link #close()} the stream.
+ *
+ * <h2>Survival</h2>
+ * A handler that throws (the folder, or a listener) is counted in {@code handler_errors_total} and
+ * logged (the first ten, then every thousandth); the stream goes on. When the producing JVM exits
+ * or its repository disappears, the stream ends, {@link #awaitTermination} returns, and the mirror
+ * keeps its final values.
+ *
+ * <h2>Loss</h2>
+ * JFR can drop data (buffers it could not promote under contention, chunks removed from a
+ * repository before they were read); the counters would then simply be lower. So the stream also
+ * folds {@code jdk.DataLoss} ({@code stream_lost_bytes_total}) and the producer's own totals from
+ * {@code SegmentPreloaderStatistics}: {@code stream_missing_events{operation}} is the latest
+ * producer total minus what was folded, settled at the end of every batch (see {@link LossAccount}).
+ *
+ * <h2>Lag</h2>
+ * For every event, the wall-clock time from its end to its fold (after which a scrape sees it) is
+ * recorded in {@code lag}: JFR's flush period (1 s by default) dominates it.
+ */
+public final class WalEventStream implements AutoCloseable {
+    /**
+     * Created on first use, not at class initialisation: the agent loads this class in JVMs whose
+     * application installs its own {@code java.util.logging} LogManager later (see WalAgent).
+     */
+    private static final class Log {
+        static final Logger LOG = Logger.getLogger(WalEventStream.class.getName());
+    }
+
+    private final EventStream stream;
+    private final String source;
+    private final EventFolder folder;
+    private final Operation64 lag = new Operation64();
+    private final AtomicLong eventsSeen = new AtomicLong();
+    private final AtomicLong handlerErrors = new AtomicLong();
+    private final AtomicLong lastFlushNanos = new AtomicLong(System.nanoTime());
+    private final AtomicLong flushes = new AtomicLong();
+    private final LossAccount loss;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile Consumer<RecordedEvent> listener = e -> { };
+    private volatile Runnable flushListener = () -> { };
+
+    private WalEventStream(EventStream stream, String source, WalRecoveryMetrics mirror) {
+        this.stream = stream;
+        this.source = source;
+        this.folder = new EventFolder(mirror);
+        this.loss = new LossAccount(source);
+        stream.setReuse(true);
+        stream.setOrdered(false); // folding is order-free; unordered delivery lowers the lag
+        for (String name : EventFolder.EVENT_NAMES) {
+            stream.onEvent(name, this::handle);
+        }
+        stream.onEvent(LossAccount.DATA_LOSS, this::handleLoss);
+        stream.onEvent(SegmentPreloaderStatisticsEvent.NAME, this::handleLoss);
+        stream.onFlush(this::flushed);
+        stream.onError(t -> Log.LOG.log(Level.WARNING, "flashstrike: event stream from " + source + " failed: " + t, t));
+        stream.onClose(() -> {
+            loss.settle(folder.metrics()); // the last batch may have ended without a flush callback
+            closed.countDown();
+        });
+    }
+
+    /** Streams this JVM's events with the given settings (e.g. {@code jfc/flashstrike-wal.jfc}). */
+    public static WalEventStream inProcess(Configuration settings, WalRecoveryMetrics mirror) {
+        WalEvents.register(); // before the stream starts: no metadata of ours mid-stream (JDK-8382242)
+        RecordingStream rs = new RecordingStream(settings);
+        // The loss account needs these whatever the settings say.
+        rs.enable(LossAccount.DATA_LOSS);
+        rs.enable(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
+        return new WalEventStream(rs, "this JVM", mirror);
+    }
+
+    /**
+     * Streams the events of the JVM whose disk repository is {@code directory} (the per-process
+     * directory JFR makes; see {@link Repositories#resolve}), from the oldest chunk it still holds.
+     */
+    public static WalEventStream openRepository(Path directory, WalRecoveryMetrics mirror) throws IOException {
+        EventStream es = EventStream.openRepository(directory);
+        es.setStartTime(Instant.EPOCH);
+        return new WalEventStream(es, "repository " + directory, mirror);
+    }
+
+    /** Wraps any event stream, e.g. a {@code jdk.management.jfr.RemoteRecordingStream}. */
+    public static WalEventStream of(EventStream stream, String source, WalRecoveryMetrics mirror) {
+        return new WalEventStream(stream, source, mirror);
+    }
+
+    /** Called after each folded event, on the stream thread; exceptions are counted, not fatal. */
+    public WalEventStream onFolded(Consumer<RecordedEvent> l) {
+        this.listener = l;
+        return this;
+    }
+
+    /** Called after each batch (flush), on the stream thread; exceptions are counted, not fatal. */
+    public WalEventStream onFlush(Runnable r) {
+        this.flushListener = r;
+        return this;
+    }
+
+    public WalEventStream start() {
+        stream.startAsync();
+        return this;
+    }
+
+    /**
+     * Starts the stream on a daemon thread of ours, for a JVM we do not own (the agent): the thread
+     * JFR's {@code startAsync} makes is not a daemon and would keep the application's JVM alive
+     * after its {@code main} returns. Returns once the stream's recording runs (events committed
+     * from then on are folded), or after {@code wait}.
+     */
+    public WalEventStream startDaemon(String threadName, Duration wait) throws InterruptedException {
+        java.util.Set<Long> before = runningRecordings();
+        Thread t = new Thread(() -> {
+            try {
+                stream.start();
+            } catch (RuntimeException | Error e) {
+                failed("stream", e);
+            } finally {
+                closed.countDown();
+            }
+        }, threadName);
+        t.setDaemon(true);
+        t.start();
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline && !isClosed() && before.containsAll(runningRecordings())) {
+            Thread.sleep(5);
+        }
+        return this;
+    }
+
+    private static java.util.Set<Long> runningRecordings() {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (jdk.jfr.Recording r : jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings()) {
+            if (r.getState() == jdk.jfr.RecordingState.RUNNING) {
+                ids.add(r.getId());
+            }
+        }
+        return ids;
+    }
+
+    /** @return {@code true} when the stream ended within {@code timeout} */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits until the mirror can be compared with {@code truth}, the producer's in-memory metrics:
+     * every event they count folded, the producer's statistics at least at their totals, and one
+     * more batch ended after that, so the loss account is settled too.
+     *
+     * @return {@code false} when {@code timeout} passed first (then compare anyway: it says what is behind)
+     */
+    public boolean awaitSettled(WalRecoveryMetrics truth, Duration timeout) throws InterruptedException {
+        long events = eventsOf(truth);
+        long preloads = truth.segmentPreloader().preloadSegment().snapshot().count();
+        long finishes = truth.segmentPreloader().finishSegment().snapshot().count();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long settledAt = -1;
+        while (System.nanoTime() < deadline) {
+            boolean all = eventsSeen() >= events && loss.producerTotal(0) >= preloads && loss.producerTotal(1) >= finishes;
+            if (all && settledAt < 0) {
+                settledAt = flushes();
+            } else if (all && flushes() > settledAt) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    /** @return the events a recording at threshold 0 holds for what {@code m} counts (the folded kinds) */
+    public static long eventsOf(WalRecoveryMetrics m) {
+        return m.segmentPreloader().preloadSegment().snapshot().count()
+                + m.segmentPreloader().finishSegment().snapshot().count()
+                + m.segmentReader().waitForSegment().snapshot().count()
+                + m.segmentReader().readSegment().snapshot().count()
+                + m.manager().recover().snapshot().count();
+    }
+
+    public boolean isClosed() {
+        return closed.getCount() == 0;
+    }
+
+    public WalRecoveryMetrics mirror() {
+        return folder.metrics();
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public long eventsSeen() {
+        return eventsSeen.get();
+    }
+
+    public long handlerErrors() {
+        return handlerErrors.get();
+    }
+
+    /** @return time since the last batch was delivered */
+    public Duration lastFlushAge() {
+        return Duration.ofNanos(System.nanoTime() - lastFlushNanos.get());
+    }
+
+    /** @return batches delivered so far (each ends with the loss account settled) */
+    public long flushes() {
+        return flushes.get();
+    }
+
+    /** @return bytes JFR reported lost ({@code jdk.DataLoss}) */
+    public long lostBytes() {
+        return loss.lostBytes();
+    }
+
+    /**
+     * @param operation {@code preload_segment} or {@code finish_segment}
+     * @return operations the producer counted that this stream never folded, as of the last batch
+     */
+    public long missingEvents(String operation) {
+        return loss.missing(operationIndex(operation));
+    }
+
+    /** @return the producer's own total of {@code operation} as of the last batch (its statistics events) */
+    public long producerTotal(String operation) {
+        return loss.producerTotal(operationIndex(operation));
+    }
+
+    private static int operationIndex(String operation) {
+        for (int i = 0; i < LossAccount.OPERATIONS.length; i++) {
+            if (LossAccount.OPERATIONS[i].equals(operation)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no such operation: " + operation);
+    }
+
+    /** @return event end to fold, per event */
+    public Operation64 lag() {
+        return lag;
+    }
+
+    /**
+     * Collects the mirror's families under {@code prefix}, then the stream's health under
+     * {@code subsystem="wal_event_stream"}: {@code prefix_stream_events_total},
+     * {@code prefix_stream_handler_errors_total}, {@code prefix_stream_last_flush_age_seconds},
+     * {@code prefix_stream_lag} (event end to fold), {@code prefix_stream_lost_bytes_total},
+     * {@code prefix_stream_missing_events{operation}}.
+     */
+    public void collect(String prefix, MetricsCollector c) {
+        folder.metrics().collect(prefix, c);
+        collectHealth(prefix, c);
+    }
+
+    /** Collects only the stream's health families (see {@link #collect}). */
+    public void collectHealth(String prefix, MetricsCollector c) {
+        c.pushLabel("subsystem", "wal_event_stream");
+        try {
+            c.counter(prefix + "_stream_events_total", "flashstrike.wal events folded from the stream", eventsSeen());
+            c.counter(prefix + "_stream_handler_errors_total", "Stream handlers that threw (the stream went on)", handlerErrors());
+            c.gauge(prefix + "_stream_last_flush_age_seconds", "Seconds since the stream last delivered a batch",
+                    lastFlushAge().toNanos() / 1e9);
+            c.gauge(prefix + "_stream_closed", "1 once the stream has ended (producer gone)", isClosed() ? 1 : 0);
+            lag.collect(prefix + "_stream_lag", c);
+            c.counter(prefix + "_stream_lost_bytes_total", "Bytes JFR reported lost before the stream could read them (jdk.DataLoss)",
+                    lostBytes());
+            for (int i = 0; i < LossAccount.OPERATIONS.length; i++) {
+                c.pushLabel("operation", LossAccount.OPERATIONS[i]);
+                c.gauge(prefix + "_stream_missing_events",
+                        "Operations the producer counted (its statistics events) that the stream never folded", loss.missing(i));
+                c.popLabel();
+            }
+        } finally {
+            c.popLabel();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            stream.close();
+        } catch (RuntimeException e) {
+            // A remote stream whose JVM is gone cannot close its remote recording: nothing is lost.
+            Log.LOG.log(Level.FINE, "flashstrike: closing the stream from " + source + ": " + e, e);
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private void handle(RecordedEvent e) {
+        try {
+            if (folder.fold(e)) {
+                eventsSeen.incrementAndGet();
+                Instant end = e.getEndTime();
+                Instant now = Instant.now();
+                lag.record(Duration.between(end, now).toNanos(), Status.OK);
+            }
+            listener.accept(e);
+        } catch (RuntimeException | Error t) {
+            failed("event handler", t);
+        }
+    }
+
+    private void handleLoss(RecordedEvent e) {
+        try {
+            loss.fold(e);
+        } catch (RuntimeException | Error t) {
+            failed("loss handler", t);
+        }
+    }
+
+    private void flushed() {
+        lastFlushNanos.set(System.nanoTime());
+        try {
+            loss.settle(folder.metrics());
+        } catch (RuntimeException | Error t) {
+            failed("loss settle", t);
+        }
+        flushes.incrementAndGet();
+        try {
+            flushListener.run();
+        } catch (RuntimeException | Error t) {
+            failed("flush handler", t);
+        }
+    }
+
+    private void failed(String what, Throwable t) {
+        long n = handlerErrors.incrementAndGet();
+        if (n <= 10 || n % 1000 == 0) {
+            Log.LOG.log(Level.WARNING, "flashstrike: " + what + " threw (" + n + " so far), stream from " + source
+                    + " continues: " + t, t);
+        }
+    }
+}
