@@ -7,6 +7,7 @@ import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import io.flashstrike.wal.segment.SegmentFiles;
+import io.flashstrike.wal.segment.WalDirectoryLock;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,17 +82,42 @@ public final class RecoveryManager {
         ManagerUpdater manager = new ManagerUpdater(metrics.manager());
         SegmentReaderUpdater replayUpdater = new SegmentReaderUpdater(metrics.segmentReader());
         ReplayReader reader = new ReplayReader(replayUpdater);
-        List<Path> files;
+        WalDirectoryLock lock;
         try {
             if (!Files.isDirectory(directory)) {
                 throw new NoSuchFileException(directory.toString(), null, "not a directory");
             }
-            files = SegmentFiles.list(directory);
+            // Before listing: no writer may add, cut or move a segment while this run looks at them.
+            lock = repair ? WalDirectoryLock.exclusive(directory) : WalDirectoryLock.shared(directory);
+        } catch (WalDirectoryLock.LockedException e) {
+            run.fail(Status.IO_ERROR, "LOCKED", e.getMessage(), null);
+            return finish(run, manager, reader);
         } catch (IOException e) {
             // Not corruption: nothing of the log could be examined.
             run.fail(Status.IO_ERROR, "IO_ERROR", e instanceof NoSuchFileException
-                    ? "WAL directory " + directory + " does not exist or is not a directory"
-                    : "cannot list WAL directory " + directory + ": " + e.getMessage(), null);
+                    ? "WAL directory " + directory + " does not exist or is not a directory" : e.getMessage(), null);
+            return finish(run, manager, reader);
+        }
+        try {
+            return replay(run, consumer, manager, reader, replayUpdater);
+        } finally {
+            try {
+                lock.close();
+            } catch (IOException ignored) {
+                // closing the channel released the lock; only emptying the pid failed
+            }
+        }
+    }
+
+    /** {@link #recover} once the directory is locked. */
+    private RecoveryResult replay(Run run, RecordConsumer consumer, ManagerUpdater manager, ReplayReader reader,
+                                  SegmentReaderUpdater replayUpdater) throws InterruptedException {
+        Path directory = run.directory;
+        List<Path> files;
+        try {
+            files = SegmentFiles.list(directory);
+        } catch (IOException e) {
+            run.fail(Status.IO_ERROR, "IO_ERROR", "cannot list WAL directory " + directory + ": " + e.getMessage(), null);
             return finish(run, manager, reader);
         }
         run.segmentsFound = files.size();
