@@ -7,6 +7,7 @@ import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import io.flashstrike.wal.segment.SegmentFiles;
+import io.flashstrike.wal.segment.WalDirectory;
 import io.flashstrike.wal.segment.WalDirectoryLock;
 
 import java.io.IOException;
@@ -113,15 +114,26 @@ public final class RecoveryManager {
     private RecoveryResult replay(Run run, RecordConsumer consumer, ManagerUpdater manager, ReplayReader reader,
                                   SegmentReaderUpdater replayUpdater) throws InterruptedException {
         Path directory = run.directory;
-        List<Path> files;
+        WalDirectory.Listing listing;
         try {
-            files = SegmentFiles.list(directory);
+            listing = WalDirectory.scan(directory);
         } catch (IOException e) {
             run.fail(Status.IO_ERROR, "IO_ERROR", "cannot list WAL directory " + directory + ": " + e.getMessage(), null);
             return finish(run, manager, reader);
         }
+        List<Path> files = listing.segments();
         run.segmentsFound = files.size();
         manager.onStart(files.size());
+        run.unknownEntries = DirectoryLines.unknown(directory, listing.unknown());
+        if (!listing.anomalies().isEmpty()) {
+            // Where the log ends, or whether a segment is missing, cannot be known while an entry
+            // named like a segment is not one: no mode replays a prefix of an unknown log, and no
+            // repair moves valid segments aside because of it.
+            WalDirectory.Entry first = listing.anomalies().get(0);
+            run.fail(Status.NOT_FOUND, first.kind().name(), DirectoryLines.refusal(listing.anomalies()), null);
+            run.locate(first.path(), first.id());
+            return finish(run, manager, reader);
+        }
         if (files.isEmpty()) {
             run.endOfLog = "empty log: no segment files in " + directory;
             return finish(run, manager, reader);
@@ -247,7 +259,7 @@ public final class RecoveryManager {
         return new RecoveryResult(run.status, mode, run.directory, run.segmentsFound, run.segmentsReplayed,
                 reader.records(), reader.bytes(), reader.lastLsn(), run.droppedBytes, System.nanoTime() - run.start,
                 run.waitNanos, run.error == null ? run.endOfLog : null, run.error, run.failedSegment, run.reason,
-                run.failureSegmentId, run.failureOffset, run.failureLsn, run.warning, run.repair);
+                run.failureSegmentId, run.failureOffset, run.failureLsn, run.warningLine(), run.repair);
     }
 
     /** The mutable state of one run, on the replay thread. */
@@ -263,6 +275,8 @@ public final class RecoveryManager {
         String error;
         String warning;
         String repair;
+        /** The warning about entries that are not part of the log, or null. */
+        String unknownEntries;
         Path failedSegment;
         String reason;
         String action;
@@ -289,6 +303,21 @@ public final class RecoveryManager {
             stopDescription = description;
             stoppedAt = segment;
             locate(segment.reason, segment);
+        }
+
+        /** Locates a failure at an entry nothing of which was read. */
+        void locate(Path entry, long id) {
+            failedSegment = entry;
+            failureSegmentId = id;
+            failureOffset = id >= 0 ? 0 : -1;
+        }
+
+        /** @return the run's warning line, with the note about unknown entries */
+        String warningLine() {
+            if (unknownEntries == null) {
+                return warning;
+            }
+            return warning == null ? "warning: " + unknownEntries : warning + "; also " + unknownEntries;
         }
 
         private void locate(String why, PreloadedSegment segment) {
