@@ -34,6 +34,12 @@ final class RecoveryOptions {
                     + " *.broken, fsync — and say so. Without it recovery never modifies a file.")
     boolean repair;
 
+    @Option(names = "--allow-empty",
+            description = "A directory without segments is an empty log (a first start). Without it, strict and"
+                    + " tolerate-tail fail (exit 3) and point-in-time warns: an unmounted volume or a mistyped --dir"
+                    + " looks the same.")
+    boolean allowEmpty;
+
     /** Rejects combinations that make no sense, as usage errors. */
     void validate(CommandLine cl) {
         if (lookahead < 1) {

@@ -34,12 +34,15 @@ import java.util.List;
 public final class RecoveryManager {
     /** Segments preloaded ahead of replay by default. */
     public static final int DEFAULT_LOOKAHEAD = 2;
+    /** The reason of a directory without segments. */
+    public static final String EMPTY_LOG = "EMPTY_LOG";
 
     private final WalRecoveryMetrics metrics;
     private final RecoveryMode mode;
     private final boolean repair;
     private final int lookahead;
     private final Repairer repairer;
+    private boolean allowEmpty;
 
     /**
      * @throws IllegalArgumentException for {@code lookahead < 1}, or {@code repair} in {@link RecoveryMode#STRICT}
@@ -62,6 +65,19 @@ public final class RecoveryManager {
         this.repair = repair;
         this.lookahead = lookahead;
         this.repairer = new Repairer(steps);
+    }
+
+    /**
+     * Whether a directory without any segment is a valid, empty log (a first start). By default
+     * it is not: {@code strict} and {@code tolerate-tail} fail ({@code EMPTY_LOG}, status
+     * {@code NOT_FOUND}), {@code point-in-time} delivers nothing with a warning. Set before
+     * {@link #recover}.
+     *
+     * @return this manager
+     */
+    public RecoveryManager allowEmpty(boolean allow) {
+        this.allowEmpty = allow;
+        return this;
     }
 
     public RecoveryManager(WalRecoveryMetrics metrics, int lookahead) {
@@ -135,7 +151,7 @@ public final class RecoveryManager {
             return finish(run, manager, reader);
         }
         if (files.isEmpty()) {
-            run.endOfLog = "empty log: no segment files in " + directory;
+            emptyLog(run);
             return finish(run, manager, reader);
         }
         SegmentPreloaderUpdater preloaderUpdater = new SegmentPreloaderUpdater(metrics.segmentPreloader());
@@ -171,6 +187,25 @@ public final class RecoveryManager {
             repair(run, files);
         }
         return finish(run, manager, reader);
+    }
+
+    /**
+     * A directory without segments: an unmounted volume or a mistyped path looks exactly like a
+     * first start, so only the caller can say which it is ({@link #allowEmpty}).
+     */
+    private void emptyLog(Run run) {
+        String what = "empty log: no segment file in " + run.directory;
+        if (allowEmpty) {
+            run.endOfLog = what + " (allowed)";
+        } else if (mode.stopsAtInconsistency()) {
+            run.action = "stopped";
+            run.reason = EMPTY_LOG;
+            run.stopDescription = "point-in-time: " + what + "; nothing delivered (--allow-empty when it is expected)";
+            run.endOfLog = run.warning = "warning: " + run.stopDescription;
+        } else {
+            run.fail(Status.NOT_FOUND, EMPTY_LOG, what + " (an unmounted volume, a mistyped --dir?); pass --allow-empty"
+                    + " when an empty log is expected, e.g. a first start", null);
+        }
     }
 
     private static PreloadedSegment take(SegmentPreloadWorker worker, Run run, SegmentReaderUpdater updater)
