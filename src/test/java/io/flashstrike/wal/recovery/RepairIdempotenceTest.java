@@ -144,7 +144,7 @@ class RepairIdempotenceTest {
 
     // ---------------------------------------------------------------------------------------
 
-    private static WalFixture damaged(Path dir, Damage damage) throws IOException {
+    static WalFixture damaged(Path dir, Damage damage) throws IOException {
         WalFixture log = WalFixture.generate(dir, SEGMENTS, SEGMENT_SIZE, PAYLOAD, 0);
         damage.apply(log);
         return log;
@@ -154,7 +154,7 @@ class RepairIdempotenceTest {
         return new RecoveryManager(new WalRecoveryMetrics(), mode, true, 2, steps).recover(log.dir, new Collected());
     }
 
-    private static Map<String, byte[]> snapshot(Path dir) throws IOException {
+    static Map<String, byte[]> snapshot(Path dir) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
@@ -164,7 +164,7 @@ class RepairIdempotenceTest {
         return files;
     }
 
-    private static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
+    static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
         assertEquals(expected.keySet(), actual.keySet(), "file names");
         for (Map.Entry<String, byte[]> e : expected.entrySet()) {
             assertArrayEquals(e.getValue(), actual.get(e.getKey()), e.getKey());
