@@ -8,9 +8,12 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The lock of a WAL directory: the file {@value #FILE_NAME} in it, locked with
@@ -21,10 +24,11 @@ import java.nio.file.StandardOpenOption;
  * {@link LockedException}, one line naming the directory and, when a writer holds it, the
  * writer's pid.
  *
- * <p>The holder's pid: an exclusive holder writes {@code pid N} into the file as soon as it holds
- * the lock and empties the file before releasing it, so the file names a pid exactly while a
- * writer holds it. A writer killed with -9 leaves its pid behind; the next holder, shared or
- * exclusive, empties or overwrites it. Readers record nothing (there may be several).
+ * <p>The holder's pid: a refused opener asks the kernel where it can (Linux {@code /proc/locks}
+ * lists every holder of the file's inode, readers included). Elsewhere it reads the file: an
+ * exclusive holder writes {@code pid N} into it as soon as it holds the lock and empties it before
+ * releasing it; a pid whose process is gone (a writer killed with -9) is not reported, and the
+ * next holder empties or overwrites it. Readers record nothing in the file (there may be several).
  *
  * <p>A read-only directory: a reader that cannot create or open {@value #FILE_NAME} for writing
  * opens it read-only and takes the shared lock on that (POSIX allows a read lock on a read-only
@@ -137,25 +141,62 @@ public final class WalDirectoryLock implements AutoCloseable {
                     + ProcessHandle.current().pid() + ", " + file + ")");
         }
         if (lock == null) {
-            throw new LockedException("WAL directory " + directory + " is locked by another process (" + holder(channel)
-                    + ", " + file + ")");
+            throw new LockedException("WAL directory " + directory + " is locked by another process ("
+                    + holder(channel, file) + ", " + file + ")");
         }
         return lock;
     }
 
-    /** @return who holds the lock, as far as the file says */
-    private static String holder(FileChannel channel) {
+    /**
+     * @return who holds the lock: the kernel's list of locks where there is one (Linux
+     *         {@code /proc/locks}: every holder, readers included, at this moment), else the pid a
+     *         writer wrote into the file if that process is alive
+     */
+    private static String holder(FileChannel channel, Path file) {
+        String fromKernel = holderFromProcLocks(file);
+        if (fromKernel != null) {
+            return fromKernel;
+        }
         try {
             ByteBuffer b = ByteBuffer.allocate(64);
             channel.read(b, 0);
             String s = new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII).strip();
-            if (s.matches("pid \\d+")) {
+            if (s.matches("pid \\d{1,18}") && ProcessHandle.of(Long.parseLong(s.substring(4))).isPresent()) {
                 return s;
             }
         } catch (IOException ignored) {
             // the refusal is the news; an unreadable pid only makes it less precise
         }
-        return "no pid recorded: a recovery reading it";
+        return "pid not known";
+    }
+
+    /** @return {@code pid N} (a writer) or {@code pid N reading it} from /proc/locks, or null when it cannot say */
+    private static String holderFromProcLocks(Path file) {
+        Path locks = Path.of("/proc/locks");
+        if (!Files.isReadable(locks)) {
+            return null;
+        }
+        try {
+            String inode = ":" + Files.getAttribute(file, "unix:ino");
+            long self = ProcessHandle.current().pid();
+            List<String> readers = new ArrayList<>();
+            for (String line : Files.readAllLines(locks, StandardCharsets.US_ASCII)) {
+                // "1: POSIX  ADVISORY  WRITE 4711 fd:01:1234567 0 EOF"; "->" marks a waiter, not a holder
+                String[] f = line.trim().split("\\s+");
+                if (line.contains("->") || f.length < 6 || !f[1].equals("POSIX") || !f[5].endsWith(inode)
+                        || f[4].equals(String.valueOf(self))) {
+                    continue;
+                }
+                if (f[3].equals("WRITE")) {
+                    return "pid " + f[4];
+                }
+                readers.add(f[4]);
+            }
+            return readers.isEmpty() ? null : (readers.size() == 1 ? "pid " : "pids ") + String.join(", ", readers)
+                    + " reading it";
+        } catch (IOException | RuntimeException e) {
+            return null; // no unix view, an unexpected line: the file's pid below
+        }
     }
 
     private static String why(Exception e) {

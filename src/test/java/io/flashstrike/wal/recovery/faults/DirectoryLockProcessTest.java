@@ -84,6 +84,20 @@ class DirectoryLockProcessTest {
         Recoveries.assertSameFiles(before, Recoveries.snapshot(log.dir), "refused openers");
     }
 
+    @Test
+    void aWriterRefusedByAReaderNamesTheReadersPid(@TempDir Path tmp) throws Exception {
+        Path wal = Files.createDirectory(tmp.resolve("wal"));
+        try (WalDirectoryLock reading = WalDirectoryLock.shared(wal)) {
+            ChildJvm.Result generate = ChildJvm.run(List.of(), tmp.resolve("generate.txt"), "generate", "--dir",
+                    wal.toString(), "--segments", "1", "--segment-size", "64KiB");
+            assertEquals(1, generate.exit(), generate.output());
+            String holder = Files.isReadable(Path.of("/proc/locks"))
+                    ? "pid " + ProcessHandle.current().pid() + " reading it" : "pid not known";
+            assertEquals("flashstrike-wal: WAL directory " + wal + " is locked by another process (" + holder + ", "
+                    + wal.resolve("LOCK") + ")", generate.output().strip());
+        }
+    }
+
     /**
      * Two {@code --repair} children started together, however they interleave: one repairs, the
      * other refuses or (if it starts after) finds nothing to do; the {@code .broken} copy is whole.
