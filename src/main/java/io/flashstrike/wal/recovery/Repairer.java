@@ -1,6 +1,9 @@
 package io.flashstrike.wal.recovery;
 
+import io.flashstrike.wal.segment.SegmentLayout;
+
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -22,7 +25,11 @@ import java.util.List;
  *       0600, whatever the segment's mode: its owner can write and fsync it), fsync, rename it to
  *       the first free name of {@code <name>.broken}, {@code <name>.broken.1}, … , fsync the
  *       directory. A kept copy with the same bytes (a re-run after a kill) is reused instead;</li>
- *   <li>truncate the damaged segment to its last valid offset, fsync;</li>
+ *   <li>truncate the damaged segment to its last valid offset and zero-fill it to the size its
+ *       header declares, fsync: it now ends as a preallocated segment does, a clean end that every
+ *       mode, strict included, accepts. A segment nothing of which continues the log (valid offset
+ *       0: a damaged header, or one that does not follow the previous segment) is moved aside
+ *       whole instead of steps 1 and 2;</li>
  *   <li>rename every later segment to the first free {@code <name>.broken[.N]} (point-in-time stops
  *       only), fsync the directory after each.</li>
  * </ol>
@@ -57,17 +64,11 @@ final class Repairer {
      */
     String repair(Path damaged, long validEnd, List<Path> later) throws IOException {
         List<String> done = new ArrayList<>();
-        if (damaged != null && Files.exists(damaged) && Files.size(damaged) > validEnd) {
-            long size = Files.size(damaged);
-            Path broken = keep(damaged);
-            steps.after(1);
-            try (FileChannel ch = FileChannel.open(damaged, StandardOpenOption.WRITE)) {
-                ch.truncate(validEnd);
-                ch.force(true);
+        if (damaged != null && Files.exists(damaged, LinkOption.NOFOLLOW_LINKS)) {
+            String cut = validEnd == 0 ? moveAside(damaged) : cleanEnd(damaged, validEnd);
+            if (cut != null) {
+                done.add(cut);
             }
-            steps.after(2);
-            done.add("copied " + damaged.getFileName() + " to " + broken.getFileName() + " and truncated it from "
-                    + size + " to " + validEnd + " bytes");
         }
         List<String> moved = new ArrayList<>();
         for (Path p : later) {
@@ -82,6 +83,60 @@ final class Repairer {
         }
         steps.after(3);
         return done.isEmpty() ? null : "repaired: " + String.join("; ", done) + " (fsynced)";
+    }
+
+    /**
+     * Steps 1 and 2 for a segment whose header is valid: keep a copy if bytes are removed, cut
+     * at {@code validEnd}, and zero-fill to the declared size, so that the segment ends the way
+     * a preallocated one does, which every mode reads as the clean end of the log
+     * (docs/FORMAT.md, section 8). A short file with nothing to remove is only zero-filled.
+     *
+     * @return what was done, or null when the segment already ends cleanly
+     */
+    private String cleanEnd(Path damaged, long validEnd) throws IOException {
+        long size = Files.size(damaged);
+        long declared = declaredSize(damaged, validEnd);
+        if (size <= validEnd && size >= declared) {
+            return null;
+        }
+        Path broken = size > validEnd ? keep(damaged) : null;
+        steps.after(1);
+        try (FileChannel ch = FileChannel.open(damaged, StandardOpenOption.WRITE)) {
+            ch.truncate(validEnd);
+            if (declared > validEnd) {
+                ch.write(ByteBuffer.allocate(1), declared - 1); // the bytes before it read as zeros
+            }
+            ch.force(true);
+        }
+        steps.after(2);
+        String name = damaged.getFileName().toString();
+        String filled = declared > validEnd ? "zero-filled to its declared " + declared + " bytes: a clean end" : "a clean end";
+        return broken == null ? "zero-filled " + name + " from " + size + " to its declared " + declared + " bytes: a clean end"
+                : "copied " + name + " to " + broken.getFileName() + " and truncated it from " + size + " to " + validEnd
+                        + " bytes, " + filled;
+    }
+
+    /**
+     * Steps 1 and 2 for a segment nothing of which continues the log (its header is damaged, or
+     * does not follow the previous segment): it leaves the log whole, and all of it is kept.
+     */
+    private String moveAside(Path damaged) throws IOException {
+        Path broken = renameNoReplace(damaged, damaged.getFileName() + KEPT);
+        forceDirectory(directoryOf(damaged));
+        steps.after(1);
+        steps.after(2);
+        return "moved " + damaged.getFileName() + " aside whole as " + broken.getFileName() + " (nothing of it continues the log)";
+    }
+
+    /** @return the segment size its header declares (verified by recovery, since records were read after it) */
+    private static long declaredSize(Path segment, long validEnd) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(Integer.BYTES).order(SegmentLayout.BYTE_ORDER);
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
+            ch.read(b, SegmentLayout.SEGMENT_SIZE_OFFSET);
+        }
+        long declared = b.position() == Integer.BYTES ? Integer.toUnsignedLong(b.getInt(0)) : 0;
+        // Never below what is kept, never past what a segment can be: then only cut.
+        return declared < validEnd || declared > SegmentLayout.MAX_SEGMENT_SIZE ? validEnd : declared;
     }
 
     /** Step 1: a complete, durable copy of {@code damaged} under a name no other file has; returns it. */

@@ -98,8 +98,8 @@ class RepairIdempotenceTest {
         Map<String, byte[]> afterKill = snapshot(log.dir);
         assertArrayEquals(original.get(name), afterKill.get(name + ".broken"), "step 1 leaves the complete copy");
         assertFalse(afterKill.containsKey(name + ".broken.tmp"));
-        assertEquals(killAfter == 1 ? original.get(name).length : validEnd, afterKill.get(name).length,
-                "step 2 cuts the damaged segment");
+        assertArrayEquals(killAfter == 1 ? original.get(name) : cleanEnd(original.get(name), validEnd), afterKill.get(name),
+                "step 2 cuts the damaged segment and zero-fills it to its size");
         boolean laterMoved = damage.mode == RecoveryMode.POINT_IN_TIME && killAfter == 3;
         for (int i = damage.segment + 1; i < SEGMENTS; i++) {
             String later = log.path(i).getFileName().toString();
@@ -133,7 +133,12 @@ class RepairIdempotenceTest {
         assertEquals(0, r.exitCode(), r::toString);
         assertFalse(Files.exists(tmpCopy));
         assertArrayEquals(original, Files.readAllBytes(damagedFile.resolveSibling(damagedFile.getFileName() + ".broken")));
-        assertEquals(log.offset(damage.segment, K), Files.size(damagedFile));
+        assertArrayEquals(cleanEnd(original, log.offset(damage.segment, K)), Files.readAllBytes(damagedFile));
+    }
+
+    /** @return {@code segment} as a repair leaves it: its first {@code validEnd} bytes, then zeros to its size */
+    static byte[] cleanEnd(byte[] segment, int validEnd) {
+        return Arrays.copyOf(Arrays.copyOf(segment, validEnd), segment.length);
     }
 
     @Test
