@@ -30,8 +30,9 @@ final class RecoveryOptions {
 
     @Option(names = "--repair",
             description = "With tolerate-tail or point-in-time: cut the log where recovery stopped — copy the damaged"
-                    + " segment to <name>.broken, truncate it at the last valid offset, move later segments aside as"
-                    + " *.broken, fsync — and say so. Without it recovery never modifies a file.")
+                    + " segment to <name>.broken (or the next free .broken.N), truncate it at the last valid offset and"
+                    + " zero-fill it to its size (a clean end), move later segments aside as *.broken, fsync — and say so."
+                    + " Without it recovery never modifies a file.")
     boolean repair;
 
     @Option(names = "--allow-empty",

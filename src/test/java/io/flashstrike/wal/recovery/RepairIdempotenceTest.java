@@ -39,10 +39,15 @@ class RepairIdempotenceTest {
     private static final int PAYLOAD = 1000;
     private static final int K = 10;
 
-    /** The damage each mode can repair: a torn tail (tolerate-tail) or a corrupt sealed segment (point-in-time). */
+    /**
+     * The damage each mode can repair: a torn tail (tolerate-tail), a corrupt record of a sealed
+     * segment (point-in-time, which cuts it), or a damaged header of a sealed segment (point-in-time,
+     * which moves it aside whole; {@link RepairKillTest} only: the assertions here are about a cut).
+     */
     enum Damage {
         TORN_TAIL(RecoveryMode.TOLERATE_TAIL, SEGMENTS - 1),
-        CORRUPT_SEALED_SEGMENT(RecoveryMode.POINT_IN_TIME, 1);
+        CORRUPT_SEALED_SEGMENT(RecoveryMode.POINT_IN_TIME, 1),
+        DAMAGED_SEALED_HEADER(RecoveryMode.POINT_IN_TIME, 1);
 
         final RecoveryMode mode;
         final int segment;
@@ -56,6 +61,8 @@ class RepairIdempotenceTest {
             int r = log.offset(segment, K);
             if (this == TORN_TAIL) {
                 log.zeroFrom(segment, r + 100);
+            } else if (this == DAMAGED_SEALED_HEADER) {
+                log.flip(segment, SegmentLayout.MAGIC_OFFSET, 0x80);
             } else {
                 log.flip(segment, r + SegmentLayout.RECORD_PAYLOAD_OFFSET + 100, 0x80);
             }
@@ -63,7 +70,8 @@ class RepairIdempotenceTest {
     }
 
     static Stream<Arguments> kills() {
-        return Stream.of(Damage.values()).flatMap(d -> Stream.of(1, 2, 3).map(step -> Arguments.of(d, step)));
+        return Stream.of(Damage.TORN_TAIL, Damage.CORRUPT_SEALED_SEGMENT)
+                .flatMap(d -> Stream.of(1, 2, 3).map(step -> Arguments.of(d, step)));
     }
 
     @ParameterizedTest(name = "{0}, killed after step {1}")

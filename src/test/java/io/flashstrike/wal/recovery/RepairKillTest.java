@@ -25,13 +25,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 27: {@code --repair} killed with SIGKILL in a real child JVM, at each durable step
  * (0 = the temporary copy written, not renamed; 1 = the {@code .broken} copy in place; 2 = the
- * segment cut; 3 = later segments moved aside). A re-run ends byte for byte as one uninterrupted
+ * segment cut, or for a damaged header 1 = 2 = the segment moved aside whole; 3 = later segments
+ * moved aside). A re-run ends byte for byte as one uninterrupted
  * repair, delivers the same prefix, every payload byte intact, and a third run changes nothing.
  * ({@link RepairIdempotenceTest} interrupts the same steps with an exception, in process.)
  */
 class RepairKillTest {
     static Stream<Arguments> kills() {
-        return Stream.of(Damage.values()).flatMap(d -> Stream.of(0, 1, 2, 3).map(step -> Arguments.of(d, step)));
+        // A segment moved aside whole is never copied: no step 0.
+        return Stream.of(Damage.values()).flatMap(d -> (d == Damage.DAMAGED_SEALED_HEADER ? Stream.of(1, 2, 3)
+                : Stream.of(0, 1, 2, 3)).map(step -> Arguments.of(d, step)));
     }
 
     @ParameterizedTest(name = "{0}, SIGKILL after step {1}")
