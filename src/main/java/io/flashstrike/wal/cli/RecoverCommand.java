@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
                 + " of the newest segment; in point-in-time, the first inconsistency), then a warning line",
                 "1:failure that is not corruption (I/O error, missing directory, failed repair)",
                 "2:usage error (e.g. --repair with --mode strict)",
-                "3:corruption found: recovery stopped at the fault, named by file, segment, offset and LSN"})
+                "3:corruption found: recovery stopped at the fault, named by file, segment, offset and LSN; or no"
+                        + " segment at all without --allow-empty"})
 final class RecoverCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;

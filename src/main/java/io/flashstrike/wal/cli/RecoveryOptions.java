@@ -30,9 +30,16 @@ final class RecoveryOptions {
 
     @Option(names = "--repair",
             description = "With tolerate-tail or point-in-time: cut the log where recovery stopped — copy the damaged"
-                    + " segment to <name>.broken, truncate it at the last valid offset, move later segments aside as"
-                    + " *.broken, fsync — and say so. Without it recovery never modifies a file.")
+                    + " segment to <name>.broken (or the next free .broken.N), truncate it at the last valid offset and"
+                    + " zero-fill it to its size (a clean end), move later segments aside as *.broken, fsync — and say so."
+                    + " Without it recovery never modifies a file.")
     boolean repair;
+
+    @Option(names = "--allow-empty",
+            description = "A directory without segments is an empty log (a first start). Without it, strict and"
+                    + " tolerate-tail fail (exit 3) and point-in-time warns: an unmounted volume or a mistyped --dir"
+                    + " looks the same.")
+    boolean allowEmpty;
 
     /** Rejects combinations that make no sense, as usage errors. */
     void validate(CommandLine cl) {

@@ -181,7 +181,8 @@ final class RecoveryRun {
         RecoveryResult result;
         try {
             RecordConsumer apply = this::apply;
-            result = new RecoveryManager(metrics, options.mode, options.repair, options.lookahead).recover(dir, apply);
+            result = new RecoveryManager(metrics, options.mode, options.repair, options.lookahead)
+                    .allowEmpty(options.allowEmpty).recover(dir, apply);
         } finally {
             ticker.shutdownNow();
             ticker.awaitTermination(5, TimeUnit.SECONDS);
@@ -280,7 +281,10 @@ final class RecoveryRun {
         double seconds = r.elapsedNanos() / 1e9;
         out.println("Recovery summary");
         out.printf(Locale.ROOT, "  status          : %s (mode %s)%n", r.status(), r.mode().cliName());
-        if (r.reason() != null) {
+        if (r.reason() != null && r.failureSegmentId() < 0) {
+            // not located in a segment: the directory (empty, locked, an entry that is not a segment)
+            out.printf(Locale.ROOT, "  stopped at      : %s%n", r.reason());
+        } else if (r.reason() != null) {
             out.printf(Locale.ROOT, "  stopped at      : %s in segment %d, offset %d, LSN %d%n", r.reason(), r.failureSegmentId(),
                     r.failureOffset(), r.failureLsn());
         }

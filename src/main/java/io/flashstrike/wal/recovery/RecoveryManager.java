@@ -7,6 +7,8 @@ import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import io.flashstrike.wal.segment.SegmentFiles;
+import io.flashstrike.wal.segment.WalDirectory;
+import io.flashstrike.wal.segment.WalDirectoryLock;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,12 +34,15 @@ import java.util.List;
 public final class RecoveryManager {
     /** Segments preloaded ahead of replay by default. */
     public static final int DEFAULT_LOOKAHEAD = 2;
+    /** The reason of a directory without segments. */
+    public static final String EMPTY_LOG = "EMPTY_LOG";
 
     private final WalRecoveryMetrics metrics;
     private final RecoveryMode mode;
     private final boolean repair;
     private final int lookahead;
     private final Repairer repairer;
+    private boolean allowEmpty;
 
     /**
      * @throws IllegalArgumentException for {@code lookahead < 1}, or {@code repair} in {@link RecoveryMode#STRICT}
@@ -62,6 +67,19 @@ public final class RecoveryManager {
         this.repairer = new Repairer(steps);
     }
 
+    /**
+     * Whether a directory without any segment is a valid, empty log (a first start). By default
+     * it is not: {@code strict} and {@code tolerate-tail} fail ({@code EMPTY_LOG}, status
+     * {@code NOT_FOUND}), {@code point-in-time} delivers nothing with a warning. Set before
+     * {@link #recover}.
+     *
+     * @return this manager
+     */
+    public RecoveryManager allowEmpty(boolean allow) {
+        this.allowEmpty = allow;
+        return this;
+    }
+
     public RecoveryManager(WalRecoveryMetrics metrics, int lookahead) {
         this(metrics, RecoveryMode.TOLERATE_TAIL, false, lookahead);
     }
@@ -81,23 +99,59 @@ public final class RecoveryManager {
         ManagerUpdater manager = new ManagerUpdater(metrics.manager());
         SegmentReaderUpdater replayUpdater = new SegmentReaderUpdater(metrics.segmentReader());
         ReplayReader reader = new ReplayReader(replayUpdater);
-        List<Path> files;
+        WalDirectoryLock lock;
         try {
             if (!Files.isDirectory(directory)) {
                 throw new NoSuchFileException(directory.toString(), null, "not a directory");
             }
-            files = SegmentFiles.list(directory);
+            // Before listing: no writer may add, cut or move a segment while this run looks at them.
+            lock = repair ? WalDirectoryLock.exclusive(directory) : WalDirectoryLock.shared(directory);
+        } catch (WalDirectoryLock.LockedException e) {
+            run.fail(Status.IO_ERROR, "LOCKED", e.getMessage(), null);
+            return finish(run, manager, reader);
         } catch (IOException e) {
             // Not corruption: nothing of the log could be examined.
             run.fail(Status.IO_ERROR, "IO_ERROR", e instanceof NoSuchFileException
-                    ? "WAL directory " + directory + " does not exist or is not a directory"
-                    : "cannot list WAL directory " + directory + ": " + e.getMessage(), null);
+                    ? "WAL directory " + directory + " does not exist or is not a directory" : e.getMessage(), null);
             return finish(run, manager, reader);
         }
+        try {
+            return replay(run, consumer, manager, reader, replayUpdater);
+        } finally {
+            try {
+                lock.close();
+            } catch (IOException ignored) {
+                // closing the channel released the lock; only emptying the pid failed
+            }
+        }
+    }
+
+    /** {@link #recover} once the directory is locked. */
+    private RecoveryResult replay(Run run, RecordConsumer consumer, ManagerUpdater manager, ReplayReader reader,
+                                  SegmentReaderUpdater replayUpdater) throws InterruptedException {
+        Path directory = run.directory;
+        WalDirectory.Listing listing;
+        try {
+            listing = WalDirectory.scan(directory);
+        } catch (IOException e) {
+            run.fail(Status.IO_ERROR, "IO_ERROR", "cannot list WAL directory " + directory + ": " + e.getMessage(), null);
+            return finish(run, manager, reader);
+        }
+        List<Path> files = listing.segments();
         run.segmentsFound = files.size();
         manager.onStart(files.size());
+        run.unknownEntries = DirectoryLines.unknown(directory, listing.unknown());
+        if (!listing.anomalies().isEmpty()) {
+            // Where the log ends, or whether a segment is missing, cannot be known while an entry
+            // named like a segment is not one: no mode replays a prefix of an unknown log, and no
+            // repair moves valid segments aside because of it.
+            WalDirectory.Entry first = listing.anomalies().get(0);
+            run.fail(Status.NOT_FOUND, first.kind().name(), DirectoryLines.refusal(listing.anomalies()), null);
+            run.locate(first.path(), first.id());
+            return finish(run, manager, reader);
+        }
         if (files.isEmpty()) {
-            run.endOfLog = "empty log: no segment files in " + directory;
+            emptyLog(run);
             return finish(run, manager, reader);
         }
         SegmentPreloaderUpdater preloaderUpdater = new SegmentPreloaderUpdater(metrics.segmentPreloader());
@@ -133,6 +187,25 @@ public final class RecoveryManager {
             repair(run, files);
         }
         return finish(run, manager, reader);
+    }
+
+    /**
+     * A directory without segments: an unmounted volume or a mistyped path looks exactly like a
+     * first start, so only the caller can say which it is ({@link #allowEmpty}).
+     */
+    private void emptyLog(Run run) {
+        String what = "empty log: no segment file in " + run.directory;
+        if (allowEmpty) {
+            run.endOfLog = what + " (allowed)";
+        } else if (mode.stopsAtInconsistency()) {
+            run.action = "stopped";
+            run.reason = EMPTY_LOG;
+            run.stopDescription = "point-in-time: " + what + "; nothing delivered (--allow-empty when it is expected)";
+            run.endOfLog = run.warning = "warning: " + run.stopDescription;
+        } else {
+            run.fail(Status.NOT_FOUND, EMPTY_LOG, what + " (an unmounted volume, a mistyped --dir?); pass --allow-empty"
+                    + " when an empty log is expected, e.g. a first start", null);
+        }
     }
 
     private static PreloadedSegment take(SegmentPreloadWorker worker, Run run, SegmentReaderUpdater updater)
@@ -221,7 +294,7 @@ public final class RecoveryManager {
         return new RecoveryResult(run.status, mode, run.directory, run.segmentsFound, run.segmentsReplayed,
                 reader.records(), reader.bytes(), reader.lastLsn(), run.droppedBytes, System.nanoTime() - run.start,
                 run.waitNanos, run.error == null ? run.endOfLog : null, run.error, run.failedSegment, run.reason,
-                run.failureSegmentId, run.failureOffset, run.failureLsn, run.warning, run.repair);
+                run.failureSegmentId, run.failureOffset, run.failureLsn, run.warningLine(), run.repair);
     }
 
     /** The mutable state of one run, on the replay thread. */
@@ -237,6 +310,8 @@ public final class RecoveryManager {
         String error;
         String warning;
         String repair;
+        /** The warning about entries that are not part of the log, or null. */
+        String unknownEntries;
         Path failedSegment;
         String reason;
         String action;
@@ -263,6 +338,21 @@ public final class RecoveryManager {
             stopDescription = description;
             stoppedAt = segment;
             locate(segment.reason, segment);
+        }
+
+        /** Locates a failure at an entry nothing of which was read. */
+        void locate(Path entry, long id) {
+            failedSegment = entry;
+            failureSegmentId = id;
+            failureOffset = id >= 0 ? 0 : -1;
+        }
+
+        /** @return the run's warning line, with the note about unknown entries */
+        String warningLine() {
+            if (unknownEntries == null) {
+                return warning;
+            }
+            return warning == null ? "warning: " + unknownEntries : warning + "; also " + unknownEntries;
         }
 
         private void locate(String why, PreloadedSegment segment) {

@@ -87,7 +87,8 @@ public final class SegmentFiles {
 
     /**
      * @return the regular files of {@code directory} with segment names, sorted by id; other
-     *         entries (sub-directories, {@code .broken} files, foreign names) are skipped
+     *         entries (sub-directories, {@code .broken} files, foreign names) are skipped.
+     *         Recovery uses {@link WalDirectory#scan}, which says what this skips.
      */
     public static List<Path> list(Path directory) throws IOException {
         List<Path> segments = new ArrayList<>();

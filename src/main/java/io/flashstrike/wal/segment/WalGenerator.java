@@ -17,7 +17,9 @@ import java.util.Objects;
  * place, one {@code write} per chunk; a gibibyte takes a few seconds, mostly the file system's.
  *
  * <p>Configure with the fluent setters, then {@link #generate()}. Existing segment files are not
- * overwritten ({@link java.nio.file.FileAlreadyExistsException}).
+ * overwritten ({@link java.nio.file.FileAlreadyExistsException}). The generator is a writer: it
+ * holds the directory's {@link WalDirectoryLock} exclusively while it writes, so it never writes
+ * under a recovery or a repair of the same directory, nor they under it.
  */
 public final class WalGenerator {
     /** Record type of generated records. */
@@ -150,6 +152,15 @@ public final class WalGenerator {
             throw new IllegalArgumentException("invalid first segment id " + firstSegmentId + " or first LSN " + firstLsn);
         }
         Files.createDirectories(directory);
+        WalDirectoryLock lock = WalDirectoryLock.exclusive(directory);
+        try {
+            return write();
+        } finally {
+            lock.close();
+        }
+    }
+
+    private Summary write() throws IOException {
         long span = SegmentLayout.recordSpan(payloadSize);
         int chunk = (int) Math.min(segmentSize, Math.max(chunkSize, span));
         ByteBuffer buffer = ByteBuffer.allocateDirect(chunk);

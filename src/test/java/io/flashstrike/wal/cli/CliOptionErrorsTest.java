@@ -22,8 +22,9 @@ class CliOptionErrorsTest {
                     r.err());
             assertFalse(r.out().contains("Recovery summary"), "no recovery ran: " + r.out());
         }
-        // The edges are accepted: -1 serves nothing and the recovery of an empty directory runs.
-        CliTest.Run none = run("recover", "--dir", tmp.toString(), "--metrics-port", "-1", "--no-jfr", "--dump-interval", "0");
+        // The edges are accepted: -1 serves nothing and the recovery of an empty directory (allowed) runs.
+        CliTest.Run none = run("recover", "--dir", tmp.toString(), "--metrics-port", "-1", "--no-jfr", "--dump-interval", "0",
+                "--allow-empty");
         assertTrue(none.out().contains("Recovery summary"), none.out() + none.err());
     }
 
@@ -38,7 +39,7 @@ class CliOptionErrorsTest {
         assertTrue(negative.err().contains("Invalid value for option '--linger': -1.0 (seconds, 0 or more)"), negative.err());
         // 0, the default, is fine with /metrics off
         CliTest.Run none = run("recover", "--dir", tmp.toString(), "--metrics-port", "-1", "--linger", "0", "--no-jfr",
-                "--dump-interval", "0");
+                "--dump-interval", "0", "--allow-empty");
         assertEquals(0, none.exit(), none.err());
     }
 
@@ -49,7 +50,7 @@ class CliOptionErrorsTest {
         assertTrue(r.err().contains("Invalid value for option '--native-histograms': native histogram schema 9 is not one of"
                 + " Prometheus' (-4 to 8)"), r.err());
         CliTest.Run alone = run("recover", "--dir", tmp.toString(), "--native-histograms", "--no-jfr", "--metrics-port", "-1",
-                "--dump-interval", "0");
+                "--dump-interval", "0", "--allow-empty");
         assertEquals(0, alone.exit(), "alone it means schema 3: " + alone.err());
     }
 
@@ -75,7 +76,7 @@ class CliOptionErrorsTest {
     void theDefaultsStillServeOnLoopback(@TempDir Path tmp) throws Exception {
         Files.createDirectories(tmp.resolve("wal"));
         CliTest.Run r = run("recover", "--dir", tmp.resolve("wal").toString(), "--metrics-port", "0", "--no-jfr",
-                "--dump-interval", "0");
+                "--dump-interval", "0", "--allow-empty");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("http://127.0.0.1:"), r.out());
     }

@@ -45,7 +45,7 @@ class WebConfigOptionTest {
         Files.writeString(web, "tls_server_config:\n  cert_file: pki/server.crt\n  key_file: pki/server.key\n");
         Path wal = Files.createDirectories(tmp.resolve("wal"));
         CliTest.Run r = run("recover", "--dir", wal.toString(), "--no-jfr", "--dump-interval", "0", "--metrics-port", "0",
-                "--web-config-file", web.toString());
+                "--web-config-file", web.toString(), "--allow-empty");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("metrics: https://127.0.0.1:"), r.out());
         assertEquals("", r.err().strip(), "no warning on loopback");

@@ -216,18 +216,22 @@ class RecoveryManagerTest {
     }
 
     @Test
-    void aMissingDirectoryIsNotFoundAndAnEmptyOneIsAnEmptyLog(@TempDir Path tmp) throws Exception {
+    void aMissingDirectoryIsNotFoundAndAnEmptyOneIsAnEmptyLogOnlyWhenAllowed(@TempDir Path tmp) throws Exception {
         WalRecoveryMetrics metrics = new WalRecoveryMetrics();
         RecoveryResult missing = new RecoveryManager(metrics).recover(tmp.resolve("nope"), new Collected());
         assertEquals(Status.IO_ERROR, missing.status());
         assertEquals(1, missing.exitCode());
         assertTrue(missing.error().contains("nope"), missing.error());
         Files.createDirectory(tmp.resolve("empty"));
-        RecoveryResult empty = new RecoveryManager(metrics).recover(tmp.resolve("empty"), new Collected());
+        // Issue 27: an empty directory is an unmounted volume or a mistyped path until the caller says otherwise.
+        RecoveryResult refused = new RecoveryManager(metrics).recover(tmp.resolve("empty"), new Collected());
+        assertEquals(Status.NOT_FOUND, refused.status());
+        assertEquals(RecoveryManager.EMPTY_LOG, refused.reason());
+        RecoveryResult empty = new RecoveryManager(metrics).allowEmpty(true).recover(tmp.resolve("empty"), new Collected());
         assertEquals(Status.OK, empty.status());
         assertEquals(0, empty.records());
         assertTrue(empty.endOfLog().startsWith("empty log"), empty.endOfLog());
-        assertEquals(1, metrics.manager().recover().snapshot().failures());
+        assertEquals(2, metrics.manager().recover().snapshot().failures());
     }
 
     @Test

@@ -39,10 +39,15 @@ class RepairIdempotenceTest {
     private static final int PAYLOAD = 1000;
     private static final int K = 10;
 
-    /** The damage each mode can repair: a torn tail (tolerate-tail) or a corrupt sealed segment (point-in-time). */
+    /**
+     * The damage each mode can repair: a torn tail (tolerate-tail), a corrupt record of a sealed
+     * segment (point-in-time, which cuts it), or a damaged header of a sealed segment (point-in-time,
+     * which moves it aside whole; {@link RepairKillTest} only: the assertions here are about a cut).
+     */
     enum Damage {
         TORN_TAIL(RecoveryMode.TOLERATE_TAIL, SEGMENTS - 1),
-        CORRUPT_SEALED_SEGMENT(RecoveryMode.POINT_IN_TIME, 1);
+        CORRUPT_SEALED_SEGMENT(RecoveryMode.POINT_IN_TIME, 1),
+        DAMAGED_SEALED_HEADER(RecoveryMode.POINT_IN_TIME, 1);
 
         final RecoveryMode mode;
         final int segment;
@@ -56,6 +61,8 @@ class RepairIdempotenceTest {
             int r = log.offset(segment, K);
             if (this == TORN_TAIL) {
                 log.zeroFrom(segment, r + 100);
+            } else if (this == DAMAGED_SEALED_HEADER) {
+                log.flip(segment, SegmentLayout.MAGIC_OFFSET, 0x80);
             } else {
                 log.flip(segment, r + SegmentLayout.RECORD_PAYLOAD_OFFSET + 100, 0x80);
             }
@@ -63,7 +70,8 @@ class RepairIdempotenceTest {
     }
 
     static Stream<Arguments> kills() {
-        return Stream.of(Damage.values()).flatMap(d -> Stream.of(1, 2, 3).map(step -> Arguments.of(d, step)));
+        return Stream.of(Damage.TORN_TAIL, Damage.CORRUPT_SEALED_SEGMENT)
+                .flatMap(d -> Stream.of(1, 2, 3).map(step -> Arguments.of(d, step)));
     }
 
     @ParameterizedTest(name = "{0}, killed after step {1}")
@@ -98,8 +106,8 @@ class RepairIdempotenceTest {
         Map<String, byte[]> afterKill = snapshot(log.dir);
         assertArrayEquals(original.get(name), afterKill.get(name + ".broken"), "step 1 leaves the complete copy");
         assertFalse(afterKill.containsKey(name + ".broken.tmp"));
-        assertEquals(killAfter == 1 ? original.get(name).length : validEnd, afterKill.get(name).length,
-                "step 2 cuts the damaged segment");
+        assertArrayEquals(killAfter == 1 ? original.get(name) : cleanEnd(original.get(name), validEnd), afterKill.get(name),
+                "step 2 cuts the damaged segment and zero-fills it to its size");
         boolean laterMoved = damage.mode == RecoveryMode.POINT_IN_TIME && killAfter == 3;
         for (int i = damage.segment + 1; i < SEGMENTS; i++) {
             String later = log.path(i).getFileName().toString();
@@ -133,7 +141,12 @@ class RepairIdempotenceTest {
         assertEquals(0, r.exitCode(), r::toString);
         assertFalse(Files.exists(tmpCopy));
         assertArrayEquals(original, Files.readAllBytes(damagedFile.resolveSibling(damagedFile.getFileName() + ".broken")));
-        assertEquals(log.offset(damage.segment, K), Files.size(damagedFile));
+        assertArrayEquals(cleanEnd(original, log.offset(damage.segment, K)), Files.readAllBytes(damagedFile));
+    }
+
+    /** @return {@code segment} as a repair leaves it: its first {@code validEnd} bytes, then zeros to its size */
+    static byte[] cleanEnd(byte[] segment, int validEnd) {
+        return Arrays.copyOf(Arrays.copyOf(segment, validEnd), segment.length);
     }
 
     @Test
@@ -144,7 +157,7 @@ class RepairIdempotenceTest {
 
     // ---------------------------------------------------------------------------------------
 
-    private static WalFixture damaged(Path dir, Damage damage) throws IOException {
+    static WalFixture damaged(Path dir, Damage damage) throws IOException {
         WalFixture log = WalFixture.generate(dir, SEGMENTS, SEGMENT_SIZE, PAYLOAD, 0);
         damage.apply(log);
         return log;
@@ -154,7 +167,7 @@ class RepairIdempotenceTest {
         return new RecoveryManager(new WalRecoveryMetrics(), mode, true, 2, steps).recover(log.dir, new Collected());
     }
 
-    private static Map<String, byte[]> snapshot(Path dir) throws IOException {
+    static Map<String, byte[]> snapshot(Path dir) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
@@ -164,7 +177,7 @@ class RepairIdempotenceTest {
         return files;
     }
 
-    private static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
+    static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
         assertEquals(expected.keySet(), actual.keySet(), "file names");
         for (Map.Entry<String, byte[]> e : expected.entrySet()) {
             assertArrayEquals(e.getValue(), actual.get(e.getKey()), e.getKey());

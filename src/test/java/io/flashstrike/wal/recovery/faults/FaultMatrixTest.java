@@ -81,20 +81,22 @@ class FaultMatrixTest {
         }
         Recoveries.assertSameFiles(sc.afterRepair(), Recoveries.snapshot(sc.log.dir), ctx);
 
-        // The repaired log: the same records, a clean end (or the cut segment's end), nothing dropped.
-        Ran again = Recoveries.run(sc.dir, mode, false, false, tmp, FaultMatrix.SEED, FaultMatrix.PAYLOAD);
-        RecoveryResult r = again.result();
-        assertEquals(0, r.exitCode(), ctx + ", re-run: " + r);
-        again.delivered().assertPrefix(sc.log.summary.firstLsn(), sc.delivered());
-        assertEquals(0, r.droppedBytes(), ctx + ", re-run: nothing left to drop");
-        if (sc.site.verified()) {
-            // the cut segment is now the newest and ends at its last valid record, short of its declared size
-            assertEquals("TRUNCATED_FILE", r.reason(), ctx + ", re-run: " + r);
-            assertEquals(sc.site.validEnd(), r.failureOffset(), ctx + ", re-run");
-            assertTrue(r.warning().contains("0 bytes dropped"), r.warning());
-        } else {
-            assertNull(r.reason(), ctx + ", re-run: " + r);
-            assertTrue(r.endOfLog().startsWith("clean"), r.endOfLog());
+        // The repaired log reads clean in every mode, strict included: the same records, stopping
+        // where the repair cut, no warning, no anomaly, nothing dropped.
+        for (RecoveryMode m : RecoveryMode.values()) {
+            Ran again = Recoveries.run(sc.dir, m, false, false, tmp, FaultMatrix.SEED, FaultMatrix.PAYLOAD);
+            RecoveryResult r = again.result();
+            String rerun = ctx + ", re-run in " + m + ": " + r;
+            assertEquals(0, r.exitCode(), rerun);
+            again.delivered().assertPrefix(sc.log.summary.firstLsn(), sc.delivered());
+            assertEquals(sc.lastValidLsn(), r.lastValidLsn(), rerun);
+            assertEquals(0, r.droppedBytes(), rerun);
+            assertNull(r.reason(), rerun);
+            assertNull(r.warning(), rerun);
+            assertTrue(r.endOfLog().startsWith("clean"), rerun);
+            assertEquals(Map.of(), again.metrics().manager().anomalies(), rerun);
+            String text = WalMetricsSource.text(collector -> again.metrics().collect(PREFIX, collector));
+            assertEquals(0, Exposition.sum(text, PREFIX + "_anomalies_total", ""), rerun + "\n" + text);
         }
 
         // A second --repair finds nothing to do.

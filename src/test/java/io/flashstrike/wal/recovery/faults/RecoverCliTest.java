@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,22 +72,25 @@ class RecoverCliTest {
         assertEquals(0, repair.exit(), repair.err());
         assertTrue(repair.err().contains("flashstrike-wal: repaired: copied " + file.getFileName() + " to "
                 + file.getFileName() + ".broken and truncated it from " + FaultMatrix.SEGMENT_SIZE + " to " + offset
-                + " bytes; moved 3 later segment(s) aside as *.broken (fsynced)"), repair.err());
-        assertEquals(offset, Files.size(file));
+                + " bytes, zero-filled to its declared " + FaultMatrix.SEGMENT_SIZE + " bytes: a clean end; moved 3 later"
+                + " segment(s) aside as *.broken (fsynced)"), repair.err());
+        assertEquals(FaultMatrix.SEGMENT_SIZE, Files.size(file));
+        assertTrue(Arrays.equals(damaged.get(file.getFileName().toString()), 0, offset, Files.readAllBytes(file), 0, offset));
         assertTrue(Files.exists(file.resolveSibling(file.getFileName() + ".broken")));
         for (int i = s + 1; i < FaultMatrix.SEGMENTS; i++) {
             assertFalse(Files.exists(log.path(i)), log.path(i).toString());
             assertTrue(Files.exists(log.path(i).resolveSibling(log.path(i).getFileName() + ".broken")));
         }
 
-        // The repaired log ends at the cut: a clean end for tolerate-tail, an anomaly for strict.
-        CliTest.Run after = recover(log);
-        assertEquals(0, after.exit(), after.err());
-        assertTrue(after.err().contains("0 bytes dropped"), after.err());
-        assertTrue(after.out().contains("records         : " + (lsn - 1)), after.out());
-        CliTest.Run strict = recover(log, "--mode", "strict");
-        assertEquals(3, strict.exit(), strict.err());
-        assertTrue(strict.err().contains("TRUNCATED_FILE"), strict.err());
+        // The repaired log ends at the cut, a clean end in every mode, strict included: no line at all.
+        for (String mode : new String[] {"strict", "tolerate-tail", "point-in-time"}) {
+            CliTest.Run after = recover(log, "--mode", mode);
+            assertEquals(0, after.exit(), mode + ": " + after.err());
+            assertEquals("", after.err().strip(), mode);
+            assertTrue(after.out().contains("records         : " + (lsn - 1)), after.out());
+            assertTrue(after.out().contains("last valid LSN  : " + (lsn - 1)), after.out());
+            assertTrue(after.out().contains("Anomalies       : none"), after.out());
+        }
     }
 
     private static CliTest.Run recover(WalFixture log, String... args) {

@@ -6,6 +6,7 @@ import io.flashstrike.wal.recovery.RecoveryMode;
 import io.flashstrike.wal.recovery.RecoveryResult;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.segment.PayloadPattern;
+import io.flashstrike.wal.segment.WalDirectoryLock;
 import io.flashstrike.wal.segment.WalGenerator;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -101,12 +102,15 @@ final class Recoveries {
 
     // ---- the directory, byte for byte ---------------------------------------------------------
 
-    /** @return every regular file of {@code dir} by name, with its bytes */
+    /**
+     * @return every regular file of {@code dir} by name, with its bytes, except the lock file: not
+     *         part of the log, created empty by the first recovery of a directory that lacks it
+     */
     static Map<String, byte[]> snapshot(Path dir) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
-                if (Files.isRegularFile(p)) {
+                if (Files.isRegularFile(p) && !p.getFileName().toString().equals(WalDirectoryLock.FILE_NAME)) {
                     files.put(p.getFileName().toString(), Files.readAllBytes(p));
                 }
             }

@@ -84,8 +84,14 @@ final class RecoveryTable {
         java.util.List<String> parts = new java.util.ArrayList<>();
         Site s = sc.site;
         byte[] file = sc.damaged.get(s.file().getFileName().toString());
-        if (s.verified() && file != null && file.length > s.validEnd()) {
-            parts.add("seg " + s.segmentId() + " cut to " + s.validEnd() + " B (original kept as `.broken`)");
+        if (s.verified() && file != null && s.validEnd() == 0) {
+            parts.add("seg " + s.segmentId() + " (" + file.length + " B) moved aside whole as `.broken` (nothing of it continues"
+                    + " the log)");
+        } else if (s.verified() && file != null && file.length > s.validEnd()) {
+            parts.add("seg " + s.segmentId() + " cut at " + s.validEnd() + " B, zero-filled to its size (original kept as"
+                    + " `.broken`)");
+        } else if (s.verified() && file != null && file.length < FaultMatrix.SEGMENT_SIZE) {
+            parts.add("seg " + s.segmentId() + " zero-filled from " + file.length + " B to its size");
         }
         long later = sc.laterSegments();
         if (later > 0) {

@@ -101,21 +101,30 @@ final class Scenario {
     /** @return whether {@code --repair} has something to change once recovery stopped at the site */
     boolean repairChangesFiles() {
         byte[] file = damaged.get(name(site.file()));
-        boolean cut = site.verified() && file != null && file.length > site.validEnd();
+        boolean cut = site.verified() && file != null
+                && (site.validEnd() == 0 || file.length > site.validEnd() || file.length < FaultMatrix.SEGMENT_SIZE);
         return cut || damaged.keySet().stream().anyMatch(n -> id(n) > site.segmentId());
     }
 
     /**
-     * @return the directory after {@code --repair}: the damaged segment cut at its valid end with its
-     * original kept as {@code .broken}, every later segment moved aside as {@code .broken}
+     * @return the directory after {@code --repair}: the damaged segment cut at its valid end and
+     * zero-filled to its declared size (a clean end) with its original kept as {@code .broken}, or,
+     * without a valid header, moved aside whole; every later segment moved aside as {@code .broken}
      */
     Map<String, byte[]> afterRepair() {
         Map<String, byte[]> files = new TreeMap<>(damaged);
         String name = name(site.file());
         byte[] file = damaged.get(name);
-        if (site.verified() && file != null && file.length > site.validEnd()) {
-            files.put(name, Arrays.copyOf(file, (int) site.validEnd()));
+        if (site.verified() && file != null && site.validEnd() == 0) {
+            files.remove(name);
             files.put(name + ".broken", file);
+        } else if (site.verified() && file != null) {
+            if (file.length > site.validEnd()) {
+                files.put(name + ".broken", file);
+            }
+            byte[] clean = new byte[FaultMatrix.SEGMENT_SIZE]; // every generated header declares this size
+            System.arraycopy(file, 0, clean, 0, (int) site.validEnd());
+            files.put(name, clean);
         }
         for (Map.Entry<String, byte[]> e : damaged.entrySet()) {
             if (id(e.getKey()) > site.segmentId()) {
