@@ -57,13 +57,6 @@ class LayersTest {
         LAYERS.put("io.flashstrike.wal.cli", new Layer(null, Set.of("*"), List.of("picocli.", "io.prometheus.metrics.model.")));
     }
 
-    /**
-     * What the segment format still takes from the telemetry core, class by class: the WAL's
-     * outcome type, until the timed-operation seam gives outcomes a type of their own (issue
-     * "one seam"). Nothing may be added here.
-     */
-    private static final Set<String> SEGMENT_TODAY = Set.of(CORE + ".Status");
-
     @Test
     void everyDependencyGoesDownTheLayers() {
         ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
@@ -108,8 +101,7 @@ class LayersTest {
                     ? null : from + " -> " + to + ": this layer reaches " + layer.jdk() + " of the JDK only";
         }
         if (toPackage.startsWith("io.flashstrike.")) {
-            if (layer.ours().contains("*") || layer.ours().contains(toPackage)
-                    || (fromPackage.startsWith("io.flashstrike.wal.segment") && SEGMENT_TODAY.contains(to))) {
+            if (layer.ours().contains("*") || layer.ours().contains(toPackage)) {
                 return null;
             }
             return from + " -> " + to + ": " + fromPackage + " may not reach " + toPackage;

@@ -243,7 +243,7 @@ public final class SegmentPreloadWorker implements AutoCloseable {
                         + v.lastLsn() + ", " + dropped + " bytes dropped (" + file + ": " + v.detail() + ")",
                         v.reason().name(), true, dropped, size, channel, mapping);
             }
-            return new PreloadedSegment(id, file, v.status(), v, file + ": " + v.detail(), v.reason().name(), false,
+            return new PreloadedSegment(id, file, Outcomes.status(v.reason()), v, file + ": " + v.detail(), v.reason().name(), false,
                     dropped, size, channel, mapping);
         } catch (NoSuchFileException e) {
             release(channel, mapping);

@@ -1,68 +1,61 @@
 package io.flashstrike.wal.segment;
 
-import io.flashstrike.wal.recovery.telemetry.Status;
-
 /**
- * Why a segment failed verification: finer than {@link Status}, which it maps to. The three
- * reasons whose status is {@link Status#TRUNCATED} are exactly the <em>torn tail</em> cases, damage
- * that an interrupted append leaves behind (see {@link TornTail}); every other failure is
- * corruption or a broken sequence.
+ * Why a segment failed verification. Three reasons are the <em>torn tail</em> cases, damage that
+ * an interrupted append leaves behind (see {@link TornTail}); every other failure is corruption
+ * or a broken sequence. The format knows nothing of telemetry: the recovery layer maps a reason to
+ * the coarse outcome it reports ({@code io.flashstrike.wal.recovery.Outcomes}).
  */
 public enum Reason {
     /** The segment verified. */
-    NONE(Status.OK),
+    NONE(false),
 
     // ---- torn tail: consistent with a crash while appending ----------------------------------
     /** The file ends before its header, before a record it announces, or before its declared size. */
-    TRUNCATED_FILE(Status.TRUNCATED),
+    TRUNCATED_FILE(true),
     /** The header is all zero and so is the rest of the file: created, never written. */
-    ZERO_HEADER(Status.TRUNCATED),
+    ZERO_HEADER(true),
     /** The last written record fails its CRC and its claimed bytes run into the zero tail. */
-    TORN_RECORD(Status.TRUNCATED),
+    TORN_RECORD(true),
 
     // ---- header ------------------------------------------------------------------------------
     /** The magic is not {@code "FSWALSEG"}: not a segment, or a damaged first word. */
-    BAD_MAGIC(Status.BAD_HEADER),
+    BAD_MAGIC(false),
     /** A format version this code does not read. */
-    BAD_VERSION(Status.BAD_HEADER),
+    BAD_VERSION(false),
     /** The header CRC does not match the header bytes. */
-    BAD_HEADER_CRC(Status.CHECKSUM_MISMATCH),
+    BAD_HEADER_CRC(false),
     /** The declared segment size is invalid or smaller than the file. */
-    BAD_SEGMENT_SIZE(Status.BAD_HEADER),
+    BAD_SEGMENT_SIZE(false),
     /** The header's segment id is not the one expected (from the file name). */
-    WRONG_SEGMENT_ID(Status.BAD_HEADER),
+    WRONG_SEGMENT_ID(false),
     /** The header's base LSN does not continue the previous segment. */
-    BASE_LSN_GAP(Status.OUT_OF_SEQUENCE),
+    BASE_LSN_GAP(false),
     /** The header's previous-chain CRC is not the previous segment's chain value: another log, or a lost tail. */
-    CHAIN_BROKEN(Status.CHECKSUM_MISMATCH),
+    CHAIN_BROKEN(false),
 
     // ---- records -----------------------------------------------------------------------------
     /** A record length is non-zero but shorter than a record header. */
-    BAD_LENGTH(Status.CORRUPT_RECORD),
+    BAD_LENGTH(false),
     /** A record length points past the end of the segment. */
-    LENGTH_PAST_END(Status.CORRUPT_RECORD),
+    LENGTH_PAST_END(false),
     /** A record carrying the expected LSN fails its chained CRC, and it is not a torn last record. */
-    RECORD_CRC(Status.CHECKSUM_MISMATCH),
+    RECORD_CRC(false),
     /** A record carries another LSN than the next one: reordered, duplicated, or an LSN field hit by damage. */
-    LSN_GAP(Status.OUT_OF_SEQUENCE),
+    LSN_GAP(false),
     /** A checksummed record has type 0 (reserved). */
-    BAD_TYPE(Status.CORRUPT_RECORD),
+    BAD_TYPE(false),
     /** Non-zero bytes follow the end of records (a zeroed length, or garbage in the padding). */
-    DATA_AFTER_END(Status.CORRUPT_RECORD);
+    DATA_AFTER_END(false);
 
-    private final Status status;
+    private final boolean tornTail;
 
-    Reason(Status status) {
-        this.status = status;
+    Reason(boolean tornTail) {
+        this.tornTail = tornTail;
     }
 
-    /** @return the coarse status reported to telemetry */
-    public Status status() {
-        return status;
-    }
-
-    /** @return {@code true} if this damage is what an interrupted append leaves (status {@link Status#TRUNCATED}) */
+    /** @return {@code true} if this damage is what an interrupted append leaves behind */
     public boolean isTornTail() {
-        return status == Status.TRUNCATED;
+        return tornTail;
     }
 }

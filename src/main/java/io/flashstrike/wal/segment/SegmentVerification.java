@@ -1,7 +1,5 @@
 package io.flashstrike.wal.segment;
 
-import io.flashstrike.wal.recovery.telemetry.Status;
-
 /**
  * Outcome of {@link SegmentVerifier#verify verifying} one segment: what is valid, and for a
  * failure where and why it stopped. The valid prefix ({@link #recordCount()} records up to
@@ -10,7 +8,6 @@ import io.flashstrike.wal.recovery.telemetry.Status;
  * cleanly or is an error.
  *
  * @param segmentId     the expected segment id (the file name's)
- * @param status        coarse outcome, {@code reason.status()}
  * @param reason        why it failed, {@link Reason#NONE} if it did not
  * @param recordCount   number of valid records
  * @param validEnd      offset just past the last valid record (alignment padding included); the
@@ -29,13 +26,13 @@ import io.flashstrike.wal.recovery.telemetry.Status;
  * @param fileSize      bytes actually present
  * @param detail        human-readable account naming segment, offset and LSN; "ok" if OK
  */
-public record SegmentVerification(long segmentId, Status status, Reason reason, int recordCount, int validEnd,
+public record SegmentVerification(long segmentId, Reason reason, int recordCount, int validEnd,
                                   long lastLsn, int lastCrc, int failureOffset, long failureLsn,
                                   boolean tailIsZero, int segmentSize, int fileSize, String detail) {
 
     /** @return {@code true} if the whole segment verified */
     public boolean isOk() {
-        return status == Status.OK;
+        return reason == Reason.NONE;
     }
 
     /**
@@ -59,7 +56,7 @@ public record SegmentVerification(long segmentId, Status status, Reason reason, 
 
     @Override
     public String toString() {
-        return status + "/" + reason + " segment " + segmentId + ": " + recordCount + " records, LSN "
+        return reason + " segment " + segmentId + ": " + recordCount + " records, LSN "
                 + (lastLsn - recordCount + 1) + ".." + lastLsn + ", valid to " + validEnd + " of " + fileSize
                 + " bytes, chain 0x" + Integer.toHexString(lastCrc) + (isOk() ? "" : " (" + detail + ")");
     }

@@ -216,7 +216,7 @@ public final class SegmentVerifier {
             return fail(Reason.TRUNCATED_FILE, r, "the file ends at " + fileSize + ", before the declared segment size "
                     + segmentSize + " (the records before it are intact)");
         }
-        return new SegmentVerification(id, Reason.NONE.status(), Reason.NONE, recordCount, validEnd, lastLsn, lastCrc,
+        return new SegmentVerification(id, Reason.NONE, recordCount, validEnd, lastLsn, lastCrc,
                 -1, -1, true, segmentSize, fileSize, "ok");
     }
 
@@ -224,7 +224,7 @@ public final class SegmentVerifier {
         long lsn = lsnKnown ? lastLsn + 1 : -1;
         String detail = "segment " + id + " (" + (id >= 0 ? SegmentFiles.fileName(id) : "?") + ") offset " + offset
                 + ", LSN " + (lsnKnown ? Long.toString(lsn) : "unknown") + ": " + reason + ": " + what;
-        return new SegmentVerification(id, reason.status(), reason, recordCount, validEnd, lastLsn, lastCrc, offset,
+        return new SegmentVerification(id, reason, recordCount, validEnd, lastLsn, lastCrc, offset,
                 lsn, TornTail.isZeroFrom(seg, offset), segmentSize, fileSize, detail);
     }
 

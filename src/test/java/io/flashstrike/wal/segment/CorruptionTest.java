@@ -1,5 +1,6 @@
 package io.flashstrike.wal.segment;
 
+import io.flashstrike.wal.recovery.Outcomes;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class CorruptionTest {
     private static SegmentVerification assertFailure(SegmentVerification v, Reason reason, int offset, long lsn,
                                                      int validRecords) {
         assertEquals(reason, v.reason(), v::toString);
-        assertEquals(reason.status(), v.status());
+        assertEquals(Outcomes.status(reason), Outcomes.status(v.reason()));
         assertFalse(v.isOk());
         assertEquals(offset, v.failureOffset(), v::toString);
         assertEquals(lsn, v.failureLsn(), v::toString);
@@ -83,7 +84,7 @@ class CorruptionTest {
         assertEquals(lsn - 1, v.lastLsn());
         assertTrue(v.detail().contains("segment 1 (00000000000000000001.wal) offset " + offset + ", LSN " + lsn),
                 v.detail());
-        assertEquals(v.status() == Status.TRUNCATED, v.tornTail());
+        assertEquals(Outcomes.status(v.reason()) == Status.TRUNCATED, v.tornTail());
         return v;
     }
 
@@ -93,7 +94,7 @@ class CorruptionTest {
     void flippedPayloadBitIsChecksumMismatch() {
         Bytes.flip(seg1, rec(5) + RECORD_PAYLOAD_OFFSET + 10, 0x04);
         SegmentVerification v = assertFailure(verifySeg1(), Reason.RECORD_CRC, rec(5), lsn(5), 5);
-        assertEquals(Status.CHECKSUM_MISMATCH, v.status());
+        assertEquals(Status.CHECKSUM_MISMATCH, Outcomes.status(v.reason()));
         assertFalse(v.tornTail());
         assertFalse(v.tailIsZero());
         assertEquals(rec(5), v.validEnd(), "the valid prefix ends where the damage starts");
@@ -120,7 +121,7 @@ class CorruptionTest {
     void zeroTailFromTheMiddleOfARecordIsATornRecord() {
         Bytes.zero(seg1, rec(20) + 40, SEGMENT);
         SegmentVerification v = assertFailure(verifySeg1(), Reason.TORN_RECORD, rec(20), lsn(20), 20);
-        assertEquals(Status.TRUNCATED, v.status());
+        assertEquals(Status.TRUNCATED, Outcomes.status(v.reason()));
         assertTrue(v.tornTail());
         assertFalse(v.tailIsZero(), "the torn record's first 40 bytes are there");
         assertEquals(rec(20), v.validEnd());
@@ -160,7 +161,7 @@ class CorruptionTest {
     void lengthPastTheSegmentEndIsCorruption() {
         Bytes.putInt(seg1, rec(7) + RECORD_LENGTH_OFFSET, SEGMENT);
         SegmentVerification v = assertFailure(verifySeg1(), Reason.LENGTH_PAST_END, rec(7), lsn(7), 7);
-        assertEquals(Status.CORRUPT_RECORD, v.status());
+        assertEquals(Status.CORRUPT_RECORD, Outcomes.status(v.reason()));
         assertFalse(v.tornTail());
     }
 
@@ -186,7 +187,7 @@ class CorruptionTest {
     void swappedRecordsAreOutOfSequence() {
         Bytes.swap(seg1, rec(3), rec(4), SPAN);
         SegmentVerification v = assertFailure(verifySeg1(), Reason.LSN_GAP, rec(3), lsn(3), 3);
-        assertEquals(Status.OUT_OF_SEQUENCE, v.status());
+        assertEquals(Status.OUT_OF_SEQUENCE, Outcomes.status(v.reason()));
         assertTrue(v.detail().contains("carries LSN " + lsn(4)), v.detail());
     }
 
@@ -296,7 +297,7 @@ class CorruptionTest {
     void flippedMagicIsABadHeader() {
         Bytes.flip(seg1, MAGIC_OFFSET + 2, 0x20);
         SegmentVerification v = assertFailure(verifySeg1(), Reason.BAD_MAGIC, MAGIC_OFFSET, lsn(0), 0);
-        assertEquals(Status.BAD_HEADER, v.status());
+        assertEquals(Status.BAD_HEADER, Outcomes.status(v.reason()));
         assertFalse(v.tornTail());
     }
 
@@ -310,7 +311,7 @@ class CorruptionTest {
     void flippedSegmentIdFailsTheHeaderCrc() {
         Bytes.flip(seg1, SEGMENT_ID_OFFSET, 0x01);
         SegmentVerification v = assertFailure(verifySeg1(), Reason.BAD_HEADER_CRC, 0, lsn(0), 0);
-        assertEquals(Status.CHECKSUM_MISMATCH, v.status());
+        assertEquals(Status.CHECKSUM_MISMATCH, Outcomes.status(v.reason()));
     }
 
     @Test
@@ -339,7 +340,7 @@ class CorruptionTest {
     void baseLsnNotContinuingThePreviousSegmentIsOutOfSequence() {
         SegmentVerification v = new SegmentVerifier().verify(Wal.map(seg1), 1, lsn(0) + 1, clean.get(0).lastCrc());
         assertEquals(Reason.BASE_LSN_GAP, v.reason());
-        assertEquals(Status.OUT_OF_SEQUENCE, v.status());
+        assertEquals(Status.OUT_OF_SEQUENCE, Outcomes.status(v.reason()));
         assertEquals(BASE_LSN_OFFSET, v.failureOffset());
     }
 
@@ -349,7 +350,7 @@ class CorruptionTest {
         WalGenerator.into(other).segments(3).segmentSize(SEGMENT).payloadSize(PAYLOAD).payloadSeed(2).generate();
         Files.copy(SegmentFiles.path(other, 1), seg1, StandardCopyOption.REPLACE_EXISTING);
         SegmentVerification v = assertFailure(verifySeg1(), Reason.CHAIN_BROKEN, PREV_CHAIN_CRC_OFFSET, lsn(0), 0);
-        assertEquals(Status.CHECKSUM_MISMATCH, v.status());
+        assertEquals(Status.CHECKSUM_MISMATCH, Outcomes.status(v.reason()));
         assertTrue(new SegmentVerifier().verifyUnanchored(Wal.map(seg1), 1).isOk(), "intact in itself");
     }
 

@@ -1,5 +1,6 @@
 package io.flashstrike.wal.recovery.faults;
 
+import io.flashstrike.wal.recovery.Outcomes;
 import io.flashstrike.wal.recovery.WalFixture;
 import io.flashstrike.wal.recovery.faults.FaultCase.Damage;
 import io.flashstrike.wal.recovery.faults.FaultCase.Kind;
@@ -268,11 +269,11 @@ final class FaultMatrix {
 
     private static FaultCase torn(String id, int number, String title, Reason r, String says, Damage d) {
         assertTrue(r.isTornTail(), r + " is not a torn tail");
-        return new FaultCase(id, number, title, Kind.TORN, r.name(), r.status(), says, d);
+        return new FaultCase(id, number, title, Kind.TORN, r.name(), Outcomes.status(r), says, d);
     }
 
     private static FaultCase corrupt(String id, int number, String title, Reason r, String says, Damage d) {
-        return new FaultCase(id, number, title, Kind.CORRUPT, r.name(), r.status(), says, d);
+        return new FaultCase(id, number, title, Kind.CORRUPT, r.name(), Outcomes.status(r), says, d);
     }
 
     private static FaultCase header(String id, String field, int at, Reason r, int reportedAt, String says) {
