@@ -45,20 +45,21 @@ public final class ManagerUpdater {
                           String reason, String action, long failureSegmentId, long failureOffset, long failureLsn,
                           boolean repaired) {
         long durationNs = System.nanoTime() - startNs;
-        // The run's final gauges, exactly as its event carries them (a stream sets the same).
-        block.counters.setRelease(Manager.SEGMENTS_FOUND, segmentsFound);
-        if (lastValidLsn >= 0) {
-            block.counters.setRelease(Manager.LAST_VALID_LSN, lastValidLsn);
-        }
-        block.recover().record(durationNs, status);
-        if (reason != null) {
-            block.countAnomaly(reason, action);
-        }
         RecoveryEvent e = new RecoveryEvent(); // once per run: not a hot path
         if (e.isEnabled()) {
             commit(TIMING, e, startNs, durationNs, status, directory, segmentsFound, segmentsReplayed, records, bytes,
                     lastValidLsn, droppedBytes, detail, mode, reason, action, failureSegmentId, failureOffset, failureLsn, repaired);
         }
+        // After the commit, as every updater: whoever sees the run counted finds its event committed.
+        // The run's final gauges, exactly as its event carries them (a stream sets the same).
+        block.counters.setRelease(Manager.SEGMENTS_FOUND, segmentsFound);
+        if (lastValidLsn >= 0) {
+            block.counters.setRelease(Manager.LAST_VALID_LSN, lastValidLsn);
+        }
+        if (reason != null) {
+            block.countAnomaly(reason, action);
+        }
+        block.recover().record(durationNs, status);
     }
 
     /** Package-private with the timing a parameter so a test can make the commit fail; callers pass the constant. */

@@ -36,15 +36,16 @@ public final class SegmentReaderUpdater {
      */
     public long onWaitForSegment(long startNs, Status status, long segmentId) {
         long durationNs = System.nanoTime() - startNs;
-        block.waitForSegment().record(durationNs, status);
         boolean fill = !filled;
-        if (fill) {
-            filled = true;
-            block.counters.addRelease(SegmentReader.FILL_NANOS, durationNs);
-        }
+        filled = true;
         WaitForSegmentEvent e = waitEvent;
         if (e.isEnabled()) {
             commitWait(WAIT_TIMING, e, startNs, durationNs, segmentId, fill);
+        }
+        // Recorded after the commit, as the preloader's: a reader that sees the count finds the event committed.
+        block.waitForSegment().record(durationNs, status);
+        if (fill) {
+            block.counters.addRelease(SegmentReader.FILL_NANOS, durationNs);
         }
         return durationNs;
     }
@@ -56,13 +57,13 @@ public final class SegmentReaderUpdater {
     public void onReadSegment(long startNs, Status status, long segmentId, String path, long records, long bytes,
                               long lastLsn) {
         long durationNs = System.nanoTime() - startNs;
-        block.readSegment().record(durationNs, status);
-        block.counters.addRelease(SegmentReader.RECORDS, records);
-        block.counters.addRelease(SegmentReader.BYTES, bytes);
         ReadSegmentEvent e = readEvent;
         if (e.isEnabled()) {
             commitRead(READ_TIMING, e, startNs, durationNs, status, segmentId, path, records, bytes, lastLsn);
         }
+        block.counters.addRelease(SegmentReader.RECORDS, records);
+        block.counters.addRelease(SegmentReader.BYTES, bytes);
+        block.readSegment().record(durationNs, status);
     }
 
     /** Package-private with the timing a parameter so a test can make the commit fail; callers pass the constant. */
