@@ -39,6 +39,10 @@ final class WebConfigFile {
             throw new WebConfig.Invalid(file, "cannot read: " + WebConfig.ioProblem(e));
         } catch (YamlEngineException e) {
             throw new WebConfig.Invalid(file, "not valid YAML: " + WebConfig.oneLine(e));
+        } catch (StackOverflowError e) {
+            // snakeyaml-engine composes nested collections recursively and has no depth limit of
+            // its own: thousands of levels exhaust the stack. A config file is a few levels deep.
+            throw new WebConfig.Invalid(file, "not valid YAML: nested too deeply (a web config file is 3 levels deep)");
         }
         if (root == null) {
             return new WebConfig(file, null, null); // an empty file: exporter-toolkit serves plain HTTP too

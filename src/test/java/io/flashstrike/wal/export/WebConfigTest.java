@@ -119,6 +119,10 @@ class WebConfigTest {
         cases.put("tls_server_config:\n  cert_file: " + pki.server.key() + "\n  key_file: " + pki.server.key() + "\n", "no PEM CERTIFICATE in it");
         cases.put("basic_auth_users:\n  a: " + hash + "\n  a: " + hash + "\n", "not valid YAML");
         cases.put("- just\n- a list\n", "the file must be a mapping");
+        cases.put("basic_auth_users: {}\n", "basic_auth_users is empty: add a user");
+        cases.put("basic_auth_users:\n  prometheus: " + hash.substring(0, 4) + "15" + hash.substring(6) + "\n",
+                "basic_auth_users.prometheus: bcrypt cost 15 is outside 4-14");
+        cases.put("basic_auth_users: " + "[".repeat(20_000) + "]".repeat(20_000) + "\n", "not valid YAML: nested too deeply");
         int i = 0;
         for (Map.Entry<String, String> c : cases.entrySet()) {
             String problem = invalid(write("bad-" + i++ + ".yml", c.getKey()));
