@@ -19,8 +19,8 @@ public final class Manager {
 
     private final Operation64 recover = new Operation64();
     final PaddedCounters counters = new PaddedCounters(5);
-    /** Runs stopped or marked by an anomaly, by "reason action"; once per run, so a lock is fine. */
-    private final Map<String, Long> anomalies = new TreeMap<>();
+    /** Runs stopped or marked by an anomaly; once per run, so a lock is fine. */
+    private final Map<Anomaly, Long> anomalies = new TreeMap<>();
 
     public Manager() {
         counters.setRelease(LAST_VALID_LSN, -1);
@@ -58,14 +58,13 @@ public final class Manager {
 
     /** Counts one anomaly: why ({@code reason}) and what recovery did about it ({@code action}). */
     synchronized void countAnomaly(String reason, String action) {
-        anomalies.merge(reason + " " + action, 1L, Long::sum);
+        anomalies.merge(new Anomaly(reason, action), 1L, Long::sum);
     }
 
     /**
-     * @return runs with an anomaly, keyed {@code "REASON action"} (action: failed, stopped,
-     * tolerated), a copy
+     * @return runs with an anomaly, by reason and action (failed, stopped, tolerated), a sorted copy
      */
-    public synchronized Map<String, Long> anomalies() {
+    public synchronized Map<Anomaly, Long> anomalies() {
         return new TreeMap<>(anomalies);
     }
 
@@ -95,10 +94,9 @@ public final class Manager {
             collector.gauge(prefix + "_last_valid_lsn", "LSN of the last record delivered, -1 when none", lastValidLsn());
             collector.counter(prefix + "_dropped_bytes_total", "Bytes after the last valid record not delivered", droppedBytes());
             collector.counter(prefix + "_jfr_errors_total", SegmentPreloader.JFR_ERRORS_HELP, jfrErrors());
-            for (Map.Entry<String, Long> a : anomalies().entrySet()) {
-                String[] ra = a.getKey().split(" ", 2);
-                collector.pushLabel("reason", ra[0]);
-                collector.pushLabel("action", ra[1]);
+            for (Map.Entry<Anomaly, Long> a : anomalies().entrySet()) {
+                collector.pushLabel("reason", a.getKey().reason());
+                collector.pushLabel("action", a.getKey().action());
                 collector.counter(prefix + "_anomalies_total", "Recovery runs that met an anomaly, by reason and what was done",
                         a.getValue());
                 collector.popLabel();

@@ -1,5 +1,6 @@
 package io.flashstrike.wal.recovery.faults;
 
+import io.flashstrike.wal.recovery.telemetry.Anomaly;
 import io.flashstrike.wal.cli.CliTest;
 import io.flashstrike.wal.recovery.RecoveryMode;
 import io.flashstrike.wal.recovery.RecoveryResult;
@@ -178,7 +179,7 @@ class DirectoryEntriesTest {
             assertTrue(r.error().startsWith(line), ctx + ": " + r.error());
             assertNull(r.repair(), ctx);
             assertEquals(0, r.records(), ctx + ": no prefix of a log whose end is unknown");
-            assertEquals(Map.of(reason + " failed", 1L), ran.metrics().manager().anomalies(), ctx);
+            assertEquals(Map.of(new Anomaly(reason, "failed"), 1L), ran.metrics().manager().anomalies(), ctx);
             Recoveries.assertSameFiles(before, Recoveries.snapshot(log.dir), ctx);
         }
     }

@@ -1,5 +1,6 @@
 package io.flashstrike.wal.recovery.faults;
 
+import io.flashstrike.wal.recovery.telemetry.Anomaly;
 import io.flashstrike.wal.cli.CliTest;
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryMode;
@@ -48,13 +49,13 @@ class EmptyLogTest {
             assertEquals(Status.OK, r.status());
             assertEquals(0, r.exitCode());
             assertTrue(r.warning().startsWith("warning: point-in-time: " + what + "; nothing delivered"), r.warning());
-            assertEquals(Map.of("EMPTY_LOG stopped", 1L), metrics.manager().anomalies());
+            assertEquals(Map.of(new Anomaly("EMPTY_LOG", "stopped"), 1L), metrics.manager().anomalies());
         } else {
             assertEquals(Status.NOT_FOUND, r.status());
             assertEquals(3, r.exitCode());
             assertTrue(r.error().startsWith(what + " (an unmounted volume, a mistyped --dir?); pass --allow-empty"),
                     r.error());
-            assertEquals(Map.of("EMPTY_LOG failed", 1L), metrics.manager().anomalies());
+            assertEquals(Map.of(new Anomaly("EMPTY_LOG", "failed"), 1L), metrics.manager().anomalies());
         }
 
         WalRecoveryMetrics allowedMetrics = new WalRecoveryMetrics();

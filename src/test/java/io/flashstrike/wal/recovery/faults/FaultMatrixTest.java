@@ -1,5 +1,6 @@
 package io.flashstrike.wal.recovery.faults;
 
+import io.flashstrike.wal.recovery.telemetry.Anomaly;
 import io.flashstrike.wal.recovery.RecoveryMode;
 import io.flashstrike.wal.recovery.RecoveryResult;
 import io.flashstrike.wal.recovery.faults.FaultCase.Action;
@@ -194,7 +195,7 @@ class FaultMatrixTest {
         FaultCase c = sc.fault;
         Action action = c.action(mode);
         Manager m = metrics.manager();
-        Map<String, Long> anomalies = action == Action.CLEAN ? Map.of() : Map.of(c.reason() + " " + action.label(), 1L);
+        Map<Anomaly, Long> anomalies = action == Action.CLEAN ? Map.of() : Map.of(new Anomaly(c.reason(), action.label()), 1L);
         assertEquals(anomalies, m.anomalies(), ctx);
         assertEquals(sc.dropped(), m.droppedBytes(), ctx);
         assertEquals(sc.lastValidLsn(), m.lastValidLsn(), ctx);

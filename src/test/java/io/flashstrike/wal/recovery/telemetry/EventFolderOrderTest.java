@@ -52,7 +52,7 @@ class EventFolderOrderTest {
         }
         assertEquals(wal.lsn(5, 1), metrics.manager().lastValidLsn(), "the last run's LSN, lower than the first run's");
         MetricSamples truth = MetricSamples.of(c -> metrics.collect(P, c));
-        assertEquals(java.util.Map.of("CONSUMER failed", 1L, "RECORD_CRC failed", 1L), metrics.manager().anomalies());
+        assertEquals(java.util.Map.of(new Anomaly("CONSUMER", "failed"), 1L, new Anomaly("RECORD_CRC", "failed"), 1L), metrics.manager().anomalies());
         List<RecordedEvent> events = RecordingFile.readAllEvents(file);
         assertFolds(truth, events, "recorded order");
         List<RecordedEvent> reversed = new ArrayList<>(events);
