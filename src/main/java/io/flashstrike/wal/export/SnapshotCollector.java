@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The seed's collector front ({@code pushLabel} / {@code counter} / {@code histogram} /
+ * The blocks' collector interface ({@code pushLabel} / {@code counter} / {@code histogram} /
  * {@code popLabel}) building Prometheus client_java's immutable {@link MetricSnapshots}: every
  * exposition (text 0.0.4, OpenMetrics, protobuf, the push) renders what this returns.
  *

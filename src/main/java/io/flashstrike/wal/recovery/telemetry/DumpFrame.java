@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 
-/** The dump frame shared by every telemetry block, as in the original's {@code dump(label, os)}. */
+/** The dump frame shared by every telemetry block: {@code [label Metrics] Snapshot:}, rules, one line a figure. */
 final class DumpFrame {
-    /** 65 dashes, as in the original dump. */
+    /** 65 dashes: the frame dashboards and log parsers of the C++ engine's dump already match. */
     static final String RULE = "-----------------------------------------------------------------";
 
     private final Appendable out;

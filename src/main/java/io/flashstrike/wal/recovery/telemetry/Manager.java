@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Telemetry of the recovery manager (the original's {@code recovery::telemetry::Manager}): the
+ * Telemetry of the recovery manager (the C++ engine's {@code recovery::telemetry::Manager}): the
  * {@code recover} operation (one per run), segments found and replayed, the last valid LSN and
  * the bytes dropped after it. Written by one {@link ManagerUpdater}; read from any thread.
  */

@@ -30,7 +30,7 @@ abstract class Operation64Pad1 extends Operation64Fields {
 }
 
 /**
- * A 64-bit operation metric (the original's {@code stats::operation64}): counts per {@link Status},
+ * A 64-bit operation metric (the C++ engine's {@code stats::operation64}, ported): counts per {@link Status},
  * total/min/max duration and a log-linear latency distribution (relative error at most 0.79 %,
  * see {@link LogLinearBuckets}), in fixed memory.
  *

@@ -6,8 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Telemetry of the WAL recovery worker's segment preloader (the original's
- * {@code recovery::telemetry::SegmentPreloader}): two metrics, each on cache lines of its own.
+ * Telemetry of the WAL recovery worker's segment preloader (the C++ engine's
+ * {@code recovery::telemetry::SegmentPreloader}, ported): two metrics, each on cache lines of its own.
  * <ul>
  *   <li>{@code preload_segment}: open + map + full verification chain of one segment;</li>
  *   <li>{@code finish_segment}: asynchronous close/unmap of one exhausted segment.</li>

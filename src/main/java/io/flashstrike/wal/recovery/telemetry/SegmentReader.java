@@ -3,7 +3,7 @@ package io.flashstrike.wal.recovery.telemetry;
 import io.flashstrike.wal.recovery.telemetry.internal.PaddedCounters;
 
 /**
- * Telemetry of the replay thread's segment reader (the original's
+ * Telemetry of the replay thread's segment reader (the C++ engine's
  * {@code recovery::telemetry::SegmentReader}).
  * <ul>
  *   <li>{@code wait_for_segment}: time the replay thread blocked waiting for the preloader to hand

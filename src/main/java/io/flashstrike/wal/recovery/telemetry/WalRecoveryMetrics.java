@@ -1,8 +1,8 @@
 package io.flashstrike.wal.recovery.telemetry;
 
 /**
- * The WAL recovery metrics aggregator (the original's "Telemetry – WAL Recovery Metrics
- * Aggregator"): the three blocks of one recovery pipeline, dumped and collected together.
+ * The WAL recovery metrics aggregator: the three blocks of one recovery pipeline (preloader,
+ * reader, manager), dumped and collected together.
  */
 public final class WalRecoveryMetrics {
     /** The metric name prefix used by the CLI and the Prometheus endpoint. */
