@@ -8,6 +8,7 @@ import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.export.WalMetricsSource;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.flashstrike.wal.segment.SegmentFiles;
+import io.flashstrike.wal.segment.WalDirectoryLock;
 import io.flashstrike.wal.segment.WalGenerator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,6 +56,7 @@ public class AggregatorBench {
             for (Path f : SegmentFiles.list(dir)) {
                 Files.deleteIfExists(f);
             }
+            Files.deleteIfExists(dir.resolve(WalDirectoryLock.FILE_NAME));
             Files.deleteIfExists(dir);
         }
         String text = render();

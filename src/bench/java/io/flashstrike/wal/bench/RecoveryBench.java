@@ -9,6 +9,7 @@ import io.flashstrike.wal.stream.WalEventStream;
 import io.flashstrike.wal.segment.MappedSegment;
 import io.flashstrike.wal.segment.SegmentCursor;
 import io.flashstrike.wal.segment.SegmentFiles;
+import io.flashstrike.wal.segment.WalDirectoryLock;
 import io.flashstrike.wal.segment.SegmentVerification;
 import io.flashstrike.wal.segment.SegmentVerifier;
 import io.flashstrike.wal.segment.WalGenerator;
@@ -294,6 +295,7 @@ public class RecoveryBench {
         for (Path f : SegmentFiles.list(dir)) {
             Files.deleteIfExists(f);
         }
+        Files.deleteIfExists(dir.resolve(WalDirectoryLock.FILE_NAME));
         Files.deleteIfExists(dir);
         if (badScrapes.get() != 0 || (scraper != null && scrapes.get() == 0)) {
             throw new IllegalStateException("/metrics scrapes failed: " + badScrapes.get() + " bad, " + scrapes.get() + " good");

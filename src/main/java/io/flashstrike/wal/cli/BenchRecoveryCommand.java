@@ -8,6 +8,7 @@ import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import io.flashstrike.wal.segment.MappedSegment;
 import io.flashstrike.wal.segment.SegmentFiles;
+import io.flashstrike.wal.segment.WalDirectoryLock;
 import io.flashstrike.wal.segment.WalGenerator;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -121,6 +122,7 @@ final class BenchRecoveryCommand implements Callable<Integer> {
                 for (Path f : SegmentFiles.list(wal)) {
                     Files.deleteIfExists(f);
                 }
+                Files.deleteIfExists(wal.resolve(WalDirectoryLock.FILE_NAME)); // generate's lock file
                 Files.deleteIfExists(wal);
             }
         }
