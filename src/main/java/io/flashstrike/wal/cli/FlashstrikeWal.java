@@ -34,7 +34,7 @@ public final class FlashstrikeWal implements Runnable {
             return usage.handleParseException(e, args);
         });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("flashstrike-wal: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            commandLine.getErr().println("flashstrike-wal: " + ErrorLines.of(e));
             return ExitCodes.FAILURE;
         });
         return cl;

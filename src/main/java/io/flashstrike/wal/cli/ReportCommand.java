@@ -66,7 +66,7 @@ final class ReportCommand implements Callable<Integer> {
             try {
                 Files.writeString(html, report.renderHtml(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                spec.commandLine().getErr().println("flashstrike-wal report: cannot write " + html + ": " + e.getMessage());
+                spec.commandLine().getErr().println("flashstrike-wal report: cannot write " + html + ": " + ErrorLines.about(html, e));
                 return ExitCodes.FAILURE;
             }
         }

@@ -1,0 +1,83 @@
+package io.flashstrike.wal.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static io.flashstrike.wal.cli.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Issue 26, item 2: every error is one line that says what is wrong and where, and a usage error
+ * is exit 2 on every command, before any work. Each case runs the real command on real files.
+ */
+class CliErrorsTest {
+    private static final String[] QUIET = {"--metrics-port", "-1", "--dump-interval", "0"};
+
+    /** @return {@code command} with /metrics off and no periodic dumps */
+    private static String[] quiet(String... command) {
+        return Stream.concat(Stream.of(command), Stream.of(QUIET)).toArray(String[]::new);
+    }
+
+    private static void assertOneLine(String expected, CliTest.Run r) {
+        assertEquals(expected, r.err().strip(), "stderr: " + r.err());
+        assertEquals("", r.out(), "nothing on stdout");
+    }
+
+    @Test
+    void reportNamesTheHtmlFileOnceWithTheReason(@TempDir Path tmp) {
+        Path wal = tmp.resolve("wal");
+        Path jfr = tmp.resolve("r.jfr");
+        assertEquals(0, run("generate", "--dir", wal.toString(), "--segments", "1", "--segment-size", "64KiB").exit());
+        assertEquals(0, run(quiet("recover", "--dir", wal.toString(), "--jfr", jfr.toString())).exit());
+        Path html = tmp.resolve("nonexistent/x.html");
+        CliTest.Run r = run("report", "--html", html.toString(), jfr.toString());
+        assertEquals(ExitCodes.FAILURE, r.exit());
+        assertOneLine("flashstrike-wal report: cannot write " + html + ": no such directory", r);
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "/dev/full (Linux)");
+        CliTest.Run full = run("report", "--html", "/dev/full", jfr.toString());
+        assertEquals(ExitCodes.FAILURE, full.exit());
+        assertOneLine("flashstrike-wal report: cannot write /dev/full: no space left on device", full);
+    }
+
+    /** A real full file system: a 128 KiB tmpfs (needs root, as in the build container; skipped otherwise). */
+    @Test
+    void aFullDiskNamesTheSegmentFile(@TempDir Path tmp) throws Exception {
+        Path mnt = Files.createDirectory(tmp.resolve("small"));
+        assumeTrue(exec("mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", mnt.toString()) == 0, "mounting a tmpfs");
+        try {
+            CliTest.Run r = run("generate", "--dir", mnt.resolve("wal").toString(), "--segments", "4", "--segment-size", "64KiB");
+            assertEquals(ExitCodes.FAILURE, r.exit(), r.err());
+            List<String> lines = r.err().lines().filter(l -> l.startsWith("flashstrike-wal")).toList();
+            assertEquals(1, lines.size(), r.err());
+            assertTrue(lines.get(0).matches("flashstrike-wal: " + java.util.regex.Pattern.quote(mnt.resolve("wal").toString())
+                    + "/0000000000000000000[12]\\.wal: no space left on device"), lines.get(0));
+        } finally {
+            assertEquals(0, exec("umount", mnt.toString()));
+        }
+    }
+
+    private static int exec(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return p.exitValue();
+    }
+
+    private static List<Path> recordings(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("flashstrike-wal-\\d{8}-\\d{6}\\.jfr")).sorted().toList();
+        }
+    }
+}
