@@ -55,6 +55,13 @@ final class RecoverCommand implements Callable<Integer> {
         if (dumpInterval < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dump-interval must not be negative");
         }
+        serve.check();
+        // Before anything starts: no summary of a recovery that never ran, no empty .jfr left behind.
+        String problem = ErrorLines.directoryProblem("--dir", dir);
+        if (problem != null) {
+            spec.commandLine().getErr().println("flashstrike-wal: " + problem);
+            return ExitCodes.FAILURE;
+        }
         Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : defaultJfrFile("flashstrike-wal"));
         RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve,
                 spec.commandLine().getOut()).push(push, spec.commandLine().getErr()).run();

@@ -36,6 +36,45 @@ class CliErrorsTest {
     }
 
     @Test
+    void generateIntoARegularFileSaysItIsNotADirectory(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("recovery.jfr"), "x");
+        CliTest.Run r = run("generate", "--dir", file.toString());
+        assertEquals(ExitCodes.FAILURE, r.exit());
+        assertOneLine("flashstrike-wal: --dir " + file + ": not a directory", r);
+    }
+
+    @Test
+    void generateIntoAnExistingLogSaysSoBeforeAnyProgressBar(@TempDir Path tmp) {
+        Path wal = tmp.resolve("wal");
+        assertEquals(0, run("generate", "--dir", wal.toString(), "--segments", "2", "--segment-size", "64KiB").exit());
+        CliTest.Run r = run("generate", "--dir", wal.toString(), "--segments", "2", "--segment-size", "64KiB");
+        assertEquals(ExitCodes.FAILURE, r.exit());
+        assertOneLine("flashstrike-wal: segment 0 exists in " + wal + ": generate writes a new log only", r);
+        assertTrue(run("generate", "--help").out().replaceAll("\\s+", " ").contains("1 failure: --dir is not a directory,"
+                + " cannot be created or already holds segments"), "the code is in --help");
+    }
+
+    @Test
+    void generateWhereNoDirectoryCanBeCreatedNamesThePathAndTheReason(@TempDir Path tmp) throws IOException {
+        Path underAFile = Files.writeString(tmp.resolve("file"), "x").resolve("wal");
+        CliTest.Run r = run("generate", "--dir", underAFile.toString());
+        assertEquals(ExitCodes.FAILURE, r.exit());
+        assertOneLine("flashstrike-wal: cannot create --dir " + underAFile + ": not a directory", r);
+        Path proc = Path.of("/proc/nope");
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "Linux /proc");
+        CliTest.Run p = run("generate", "--dir", proc.toString());
+        assertEquals(ExitCodes.FAILURE, p.exit());
+        assertOneLine("flashstrike-wal: cannot create --dir /proc/nope: no such file or directory", p);
+    }
+
+    @Test
+    void benchRecoveryOnAMissingDirectoryIsOneLine(@TempDir Path tmp) {
+        CliTest.Run r = run("bench-recovery", "--dir", tmp.resolve("missing").toString());
+        assertEquals(ExitCodes.FAILURE, r.exit());
+        assertOneLine("flashstrike-wal: --dir " + tmp.resolve("missing") + ": no such directory", r);
+    }
+
+    @Test
     void reportNamesTheHtmlFileOnceWithTheReason(@TempDir Path tmp) {
         Path wal = tmp.resolve("wal");
         Path jfr = tmp.resolve("r.jfr");
@@ -73,6 +112,16 @@ class CliErrorsTest {
         p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         return p.exitValue();
+    }
+
+    @Test
+    void aRecoveryThatCannotStartPrintsNoSummaryAndLeavesNoRecording(@TempDir Path tmp) throws IOException {
+        Path cwd = Path.of("").toAbsolutePath();
+        List<Path> before = recordings(cwd);
+        CliTest.Run r = run("recover", "--dir", tmp.resolve("missing").toString(), "--metrics-port", "-1");
+        assertEquals(ExitCodes.FAILURE, r.exit());
+        assertOneLine("flashstrike-wal: --dir " + tmp.resolve("missing") + ": no such directory", r);
+        assertEquals(before, recordings(cwd), "no flashstrike-wal-<time>.jfr in " + cwd);
     }
 
     private static List<Path> recordings(Path dir) throws IOException {
