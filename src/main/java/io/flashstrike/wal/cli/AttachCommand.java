@@ -63,6 +63,10 @@ final class AttachCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (pid < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--pid': " + pid
+                    + " (a process id, 1 or more)");
+        }
         Path jar = agentJar != null ? agentJar : defaultAgentJar();
         if (!Files.isRegularFile(jar)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "not an agent jar: " + jar + " (pass --agent-jar)");

@@ -51,6 +51,8 @@ final class RecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.validate(spec.commandLine());
+        RecoveryRun.checkSettings(spec.commandLine(), options.noJfr ? null : options.jfc);
+        RecoveryRun.checkRecordingFile(spec.commandLine(), options.noJfr ? null : jfr);
         push.gateway(); // a bad push target is a usage error before any work
         if (dumpInterval < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dump-interval must not be negative");

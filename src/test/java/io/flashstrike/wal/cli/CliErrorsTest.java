@@ -115,6 +115,78 @@ class CliErrorsTest {
     }
 
     @Test
+    void aMissingJfcIsAUsageErrorLikeAMissingWebConfig(@TempDir Path tmp) throws IOException {
+        Files.createDirectory(tmp.resolve("wal"));
+        Path jfc = tmp.resolve("missing.jfc");
+        CliTest.Run r = run(quiet("recover", "--dir", tmp.resolve("wal").toString(), "--jfc", jfc.toString()));
+        assertEquals(ExitCodes.USAGE, r.exit());
+        assertOneLine("flashstrike-wal: cannot read --jfc " + jfc + ": no such file or directory", r);
+        CliTest.Run web = run(quiet("recover", "--dir", tmp.resolve("wal").toString(), "--web-config-file",
+                tmp.resolve("missing.yml").toString()));
+        assertEquals(ExitCodes.USAGE, web.exit(), "the same code for the same kind of fault");
+        CliTest.Run demo = run(quiet("demo", "--jfc", jfc.toString()));
+        assertEquals(ExitCodes.USAGE, demo.exit());
+        assertFalse(demo.out().contains("demo: generating"), demo.out());
+        Path jfr = tmp.resolve("nodir/r.jfr");
+        CliTest.Run out = run("demo", "--jfr", jfr.toString(), "--metrics-port", "0"); // before /metrics binds
+        assertEquals(ExitCodes.USAGE, out.exit());
+        assertOneLine("flashstrike-wal: cannot write --jfr " + jfr + ": no such directory", out);
+    }
+
+    @Test
+    void badNumbersAreUsageErrorsOnEveryCommandBeforeAnyWork(@TempDir Path tmp) {
+        String[][] cases = {
+                {"attach", "--pid", "-5"},
+                {"stream", "--repository", tmp.toString(), "--duration", "-1"},
+                {"stream", "--repository", tmp.toString(), "--dump-interval", "-1"},
+                {"demo", "--segment-size", "100", "--metrics-port", "-1"},
+                {"demo", "--record-size", "1MiB", "--segment-size", "64KiB", "--metrics-port", "-1"},
+                {"generate", "--dir", tmp.resolve("g").toString(), "--segment-size", "100"},
+                {"generate", "--dir", tmp.resolve("g").toString(), "--segments", "0"},
+                {"bench-recovery", "--segment-size", "100"},
+                {"recover", "--dir", tmp.toString(), "--push-gateway", "http://127.0.0.1:9091", "--push-label", "foo"},
+        };
+        String[] expected = {"'--pid': -5 (a process id, 1 or more)", "'--duration': -1.0 (0 or more seconds)",
+                "'--dump-interval': -1.0 (0 or more seconds)", "'--segment-size': segment size 100 is not a multiple of 8",
+                "'--record-size': a record with a 1048576-byte payload does not fit in a 65536-byte segment",
+                "'--segment-size': segment size 100 is not a multiple of 8", "'--segments': 0 (1 or more)",
+                "'--segment-size': segment size 100 is not a multiple of 8", "'--push-label': 'foo' is not NAME=VALUE"};
+        for (int i = 0; i < cases.length; i++) {
+            CliTest.Run r = run(cases[i]);
+            String what = String.join(" ", cases[i]) + ": " + r.err();
+            assertEquals(ExitCodes.USAGE, r.exit(), what);
+            List<String> lines = r.err().lines().toList();
+            assertEquals(2, lines.size(), what);
+            assertTrue(lines.get(0).startsWith("flashstrike-wal " + cases[i][0] + ": Invalid value for option " + expected[i]), what);
+            assertEquals("Try 'flashstrike-wal " + cases[i][0] + " --help' for more information.", lines.get(1), what);
+            assertEquals("", r.out(), "no work started: " + what);
+        }
+        assertFalse(Files.exists(tmp.resolve("g")), "generate created nothing");
+    }
+
+    @Test
+    void aUsageErrorOnRecoverIsAtMostThreeLines(@TempDir Path tmp) {
+        for (String[] bad : new String[][] {{"recover"}, {"recover", "--dir", tmp.toString(), "--lookahed", "2"},
+                {"recover", "--dir", tmp.toString(), "--mode", "lenient"}}) {
+            CliTest.Run r = run(bad);
+            assertEquals(ExitCodes.USAGE, r.exit(), r.err());
+            assertTrue(r.err().lines().count() <= 3, r.err());
+            assertTrue(r.err().strip().endsWith("Try 'flashstrike-wal recover --help' for more information."), r.err());
+        }
+    }
+
+    @Test
+    void aBindAddressNotOnThisMachineSaysSo(@TempDir Path tmp) throws Exception {
+        String foreign = "10.255.255.1";
+        assumeTrue(NetworkInterface.getByInetAddress(InetAddress.getByName(foreign)) == null, foreign + " is not ours");
+        CliTest.Run r = run("recover", "--dir", tmp.toString(), "--no-jfr", "--metrics-bind", foreign);
+        assertEquals(ExitCodes.USAGE, r.exit(), r.err());
+        assertTrue(r.err().startsWith("flashstrike-wal recover: Invalid value for option '--metrics-bind': " + foreign
+                + " is not an address of this machine"), r.err());
+        assertFalse(r.err().contains("another exporter"), r.err());
+    }
+
+    @Test
     void aRecoveryThatCannotStartPrintsNoSummaryAndLeavesNoRecording(@TempDir Path tmp) throws IOException {
         Path cwd = Path.of("").toAbsolutePath();
         List<Path> before = recordings(cwd);

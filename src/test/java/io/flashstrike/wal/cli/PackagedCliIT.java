@@ -100,13 +100,13 @@ class PackagedCliIT {
     }
 
     @Test
-    void anInvalidOrMissingJfcIsAOneLineFailureBeforeAnyWork() throws Exception {
+    void anInvalidOrMissingJfcIsAOneLineUsageErrorBeforeAnyWork() throws Exception {
         Path wal = generate(1);
         Path bad = Files.writeString(tmp.resolve("bad.jfc"), "not a settings file\n");
         for (Path jfc : List.of(bad, tmp.resolve("missing.jfc"))) {
             Processes.Result r = PackagedCli.run(tmp, "recover", "--dir", wal.toString(), "--jfc", jfc.toString(),
                     "--dump-interval", "0", "--metrics-port", "-1");
-            assertEquals(1, r.exit(), r.output());
+            assertEquals(2, r.exit(), "a file an option names, like --web-config-file: " + r.output());
             assertEquals(1, r.output().strip().lines().count(), "one line: " + r.output());
             assertTrue(r.output().startsWith("flashstrike-wal: cannot read --jfc " + jfc + ": "), r.output());
             assertFalse(r.output().contains("Recovery summary"), r.output());
