@@ -66,6 +66,9 @@ final class ErrorLines {
 
     /** @return what is wrong with the file, in the kernel's words where NIO kept them */
     static String reason(FileSystemException f) {
+        if (f.getReason() != null && !f.getReason().isBlank()) {
+            return lowerFirst(f.getReason().strip()); // the thrower's own words: the kernel's, or ours
+        }
         if (f instanceof NoSuchFileException) {
             return "no such file or directory";
         }
@@ -81,7 +84,7 @@ final class ErrorLines {
         if (f instanceof DirectoryNotEmptyException) {
             return "directory not empty";
         }
-        return f.getReason() == null ? "I/O error" : lowerFirst(f.getReason().strip());
+        return "I/O error";
     }
 
     /** "No space left on device" reads as "no space left on device" after a path; "JFR ..." stays. */

@@ -54,8 +54,9 @@ final class RecoverCommand implements Callable<Integer> {
         RecoveryRun.checkSettings(spec.commandLine(), options.noJfr ? null : options.jfc);
         RecoveryRun.checkRecordingFile(spec.commandLine(), options.noJfr ? null : jfr);
         push.gateway(); // a bad push target is a usage error before any work
-        if (dumpInterval < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--dump-interval must not be negative");
+        if (!(dumpInterval >= 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--dump-interval': "
+                    + dumpInterval + " (0 or more seconds)");
         }
         serve.check();
         // Before anything starts: no summary of a recovery that never ran, no empty .jfr left behind.

@@ -145,12 +145,23 @@ class CliErrorsTest {
                 {"generate", "--dir", tmp.resolve("g").toString(), "--segments", "0"},
                 {"bench-recovery", "--segment-size", "100"},
                 {"recover", "--dir", tmp.toString(), "--push-gateway", "http://127.0.0.1:9091", "--push-label", "foo"},
+                {"demo", "--segments", "0", "--metrics-port", "-1"},
+                {"recover", "--dir", tmp.toString(), "--dump-interval", "-1"},
+                {"attach", "--pid", "1", "--port", "70000"},
+                {"attach", "--pid", "1", "--dump-interval", "-1"},
+                {"attach", "--pid", "1", "--settings", tmp.resolve("missing.jfc").toString()},
+                {"report", "--top", "-1", tmp.resolve("r.jfr").toString()},
+                {"report", "--format", "xml", tmp.resolve("r.jfr").toString()},
         };
         String[] expected = {"'--pid': -5 (a process id, 1 or more)", "'--duration': -1.0 (0 or more seconds)",
                 "'--dump-interval': -1.0 (0 or more seconds)", "'--segment-size': segment size 100 is not a multiple of 8",
                 "'--record-size': a record with a 1048576-byte payload does not fit in a 65536-byte segment",
                 "'--segment-size': segment size 100 is not a multiple of 8", "'--segments': 0 (1 or more)",
-                "'--segment-size': segment size 100 is not a multiple of 8", "'--push-label': 'foo' is not NAME=VALUE"};
+                "'--segment-size': segment size 100 is not a multiple of 8", "'--push-label': 'foo' is not NAME=VALUE",
+                "'--segments': 0 (1 or more)", "'--dump-interval': -1.0 (0 or more seconds)",
+                "'--port': '70000' is not a port", "'--dump-interval': -1.0 (0 or more seconds)",
+                "'--settings': cannot read " + tmp.resolve("missing.jfc"), "'--top': -1 (0 or more)",
+                "'--format': 'xml' (one of text, json, csv)"};
         for (int i = 0; i < cases.length; i++) {
             CliTest.Run r = run(cases[i]);
             String what = String.join(" ", cases[i]) + ": " + r.err();
@@ -162,6 +173,16 @@ class CliErrorsTest {
             assertEquals("", r.out(), "no work started: " + what);
         }
         assertFalse(Files.exists(tmp.resolve("g")), "generate created nothing");
+    }
+
+    @Test
+    void aMissingOrWrongRepositoryIsOneLineNamingIt(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        for (Path repository : List.of(tmp.resolve("missing"), file)) {
+            CliTest.Run r = run("stream", "--repository", repository.toString(), "--metrics-port", "-1");
+            assertEquals(ExitCodes.FAILURE, r.exit(), r.err());
+            assertOneLine("flashstrike-wal: " + repository + ": no such JFR repository directory", r);
+        }
     }
 
     @Test
