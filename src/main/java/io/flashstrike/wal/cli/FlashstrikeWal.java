@@ -43,7 +43,8 @@ public final class FlashstrikeWal implements Runnable {
         if (e instanceof OptionFileException) {
             err.println("flashstrike-wal: " + e.getMessage());
         } else {
-            err.println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            // picocli starts some of its messages (argument groups) with "Error: ", which the prefix says already
+            err.println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage().replaceFirst("^Error: ", ""));
             CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
             err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
         }

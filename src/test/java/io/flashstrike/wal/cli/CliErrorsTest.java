@@ -187,7 +187,7 @@ class CliErrorsTest {
 
     @Test
     void aUsageErrorOnRecoverIsAtMostThreeLines(@TempDir Path tmp) {
-        for (String[] bad : new String[][] {{"recover"}, {"recover", "--dir", tmp.toString(), "--lookahed", "2"},
+        for (String[] bad : new String[][] {{"recover"}, {"recover", "--dir", tmp.toString(), "--no-jfr", "--no-jfr"}, {"recover", "--dir", tmp.toString(), "--lookahed", "2"},
                 {"recover", "--dir", tmp.toString(), "--mode", "lenient"}}) {
             CliTest.Run r = run(bad);
             assertEquals(ExitCodes.USAGE, r.exit(), r.err());

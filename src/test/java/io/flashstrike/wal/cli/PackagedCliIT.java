@@ -40,7 +40,8 @@ class PackagedCliIT {
                 "the release and the JDK: " + v.output());
         Processes.Result bare = PackagedCli.run(tmp);
         assertEquals(2, bare.exit(), bare.output());
-        assertTrue(bare.output().startsWith("a command is required (try 'demo')"), bare.output());
+        assertEquals("flashstrike-wal: a command is required (try 'demo')\nTry 'flashstrike-wal --help' for more information.",
+                bare.output().strip(), "the problem and where the help is, not the whole usage");
         Processes.Result help = PackagedCli.script(tmp, null, "--help");
         assertEquals(0, help.exit(), help.output());
         for (String command : List.of("generate", "recover", "demo", "stream", "report", "bench-recovery")) {
