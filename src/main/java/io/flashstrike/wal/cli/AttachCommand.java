@@ -63,9 +63,13 @@ final class AttachCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path jar = agentJar != null ? agentJar : defaultAgentJar();
-        if (!Files.isRegularFile(jar)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "not an agent jar: " + jar + " (pass --agent-jar)");
+        if (pid < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--pid': " + pid
+                    + " (a process id, 1 or more)");
+        }
+        if (!(dumpInterval >= 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--dump-interval': "
+                    + dumpInterval + " (0 or more seconds)");
         }
         List<String> opts = new ArrayList<>(List.of("port=" + port, "bind=" + bind));
         if (settings != null) {
@@ -77,7 +81,13 @@ final class AttachCommand implements Callable<Integer> {
         try {
             AgentOptions.parse(String.join(",", opts)); // the agent's own check, here: a usage error before attaching
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            // The agent names its own options ("option 'port'"); here they are this command's.
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    e.getMessage().replaceFirst("^option '([a-z-]+)':", "Invalid value for option '--$1':"));
+        }
+        Path jar = agentJar != null ? agentJar : defaultAgentJar();
+        if (!Files.isRegularFile(jar)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "not an agent jar: " + jar + " (pass --agent-jar)");
         }
         VirtualMachine vm;
         try {

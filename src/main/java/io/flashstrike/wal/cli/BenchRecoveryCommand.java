@@ -9,7 +9,6 @@ import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import io.flashstrike.wal.segment.MappedSegment;
 import io.flashstrike.wal.segment.SegmentFiles;
 import io.flashstrike.wal.segment.WalDirectoryLock;
-import io.flashstrike.wal.segment.WalGenerator;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import picocli.CommandLine;
@@ -44,7 +43,7 @@ import java.util.zip.CRC32C;
 @Command(name = "bench-recovery", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
         description = "Measure recovery throughput against the map + CRC32C limit on the same files (a timed harness).",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:measured and printed", "1:failure (I/O error, or a recovery that did not end clean)", "2:usage error"})
+        exitCodeList = {"0:measured and printed", "1:failure (--dir missing or not a directory, I/O error, or a recovery that did not end clean)", "2:usage error"})
 final class BenchRecoveryCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -66,17 +65,22 @@ final class BenchRecoveryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (runs < 1 || segments < 1 || segmentSize > Integer.MAX_VALUE || recordSize > Integer.MAX_VALUE) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--runs and --segments must be at least 1, sizes below 2 GiB");
+        if (runs < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--runs': " + runs + " (1 or more)");
         }
+        GenerateCommand.checkSizes(spec.commandLine(), segments, segmentSize, recordSize);
         PrintWriter out = spec.commandLine().getOut();
+        String problem = dir == null ? null : ErrorLines.directoryProblem("--dir", dir);
+        if (problem != null) {
+            spec.commandLine().getErr().println("flashstrike-wal: " + problem);
+            return ExitCodes.FAILURE;
+        }
         boolean generated = dir == null;
         Path wal = generated ? Files.createTempDirectory("flashstrike-bench-") : dir;
         try {
             if (generated) {
-                GenerateCommand.generate(WalGenerator.into(wal).segments(segments).segmentSize(segmentSize)
-                        .payloadSize((int) recordSize), spec.commandLine().getErr(), "generate");
+                GenerateCommand.generate(GenerateCommand.generator(spec.commandLine(), wal, segments, segmentSize, recordSize),
+                        spec.commandLine().getErr(), "generate");
             }
             List<Path> files = SegmentFiles.list(wal);
             long bytes = 0;

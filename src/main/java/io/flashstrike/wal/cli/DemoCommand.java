@@ -61,10 +61,13 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.validate(spec.commandLine());
+        RecoveryRun.checkSettings(spec.commandLine(), options.noJfr ? null : options.jfc);
+        RecoveryRun.checkRecordingFile(spec.commandLine(), options.noJfr ? null : jfr);
         push.gateway(); // a bad push target is a usage error before any work
-        if (segments < 1 || segmentSize > Integer.MAX_VALUE || recordSize > Integer.MAX_VALUE || dumpInterval < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--segments must be at least 1, sizes below 2 GiB, --dump-interval not negative");
+        GenerateCommand.checkSizes(spec.commandLine(), segments, segmentSize, recordSize);
+        if (!(dumpInterval >= 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--dump-interval': "
+                    + dumpInterval + " (0 or more seconds)");
         }
         Path dir = Files.createTempDirectory("flashstrike-wal-demo-");
         try {
@@ -76,8 +79,8 @@ final class DemoCommand implements Callable<Integer> {
                     .push(push, spec.commandLine().getErr()).run(() -> {
                 out.println("demo: generating " + segments + " x " + SizeParser.format(segmentSize) + " segments in " + dir);
                 out.flush();
-                generated[0] = GenerateCommand.generate(WalGenerator.into(dir).segments(segments)
-                        .segmentSize(segmentSize).payloadSize((int) recordSize), spec.commandLine().getErr(), "generate");
+                generated[0] = GenerateCommand.generate(GenerateCommand.generator(spec.commandLine(), dir, segments,
+                        segmentSize, recordSize), spec.commandLine().getErr(), "generate");
                 out.println("demo: " + generated[0].records() + " records written; recovering" + (jfrFile == null ? "" : " with JFR on"));
                 out.flush();
             });

@@ -24,20 +24,32 @@ public final class FlashstrikeWal implements Runnable {
     /** @return a command line with the project's exit-code conventions */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new FlashstrikeWal());
-        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
-        cl.setParameterExceptionHandler((e, args) -> {
-            if (e instanceof MetricsOptions.InvalidWebConfig) {
-                // A file's problem, not the command line's: one line, no usage help under it.
-                e.getCommandLine().getErr().println("flashstrike-wal: " + e.getMessage());
-                return ExitCodes.USAGE;
-            }
-            return usage.handleParseException(e, args);
-        });
+        cl.setParameterExceptionHandler(FlashstrikeWal::usageError);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("flashstrike-wal: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            commandLine.getErr().println("flashstrike-wal: " + ErrorLines.of(e));
             return ExitCodes.FAILURE;
         });
         return cl;
+    }
+
+    /**
+     * A usage error, exit 2: the problem in one line (picocli's suggestions for a mistyped option
+     * under it), then where the help is; never the whole usage, which buries the line that matters.
+     * A bad file an option names is the one line alone.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        java.io.PrintWriter err = cl.getErr();
+        if (e instanceof OptionFileException) {
+            err.println("flashstrike-wal: " + e.getMessage());
+        } else {
+            // picocli starts some of its messages (argument groups) with "Error: ", which the prefix says already
+            err.println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage().replaceFirst("^Error: ", ""));
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+        }
+        err.flush();
+        return ExitCodes.USAGE;
     }
 
     public static void main(String[] args) {

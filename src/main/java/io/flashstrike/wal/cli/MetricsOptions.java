@@ -29,13 +29,31 @@ final class MetricsOptions {
     @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = MetricsHttpServer.DEFAULT_BIND,
             description = "Address to serve /metrics on (default: ${DEFAULT-VALUE}: this machine only).")
     void bind(String address) {
+        InetAddress resolved;
         try {
-            InetAddress.getByName(address);
+            resolved = InetAddress.getByName(address);
         } catch (UnknownHostException | SecurityException e) {
             throw new ParameterException(mixee.commandLine(),
                     "Invalid value for option '--metrics-bind': cannot resolve address '" + address + "'");
         }
+        if (!isOwn(resolved)) {
+            throw new ParameterException(mixee.commandLine(), "Invalid value for option '--metrics-bind': " + address
+                    + (address.equals(resolved.getHostAddress()) ? "" : " (" + resolved.getHostAddress() + ")")
+                    + " is not an address of this machine: use one of its interfaces' addresses, 127.0.0.1 or 0.0.0.0");
+        }
         bind = address;
+    }
+
+    /** @return whether a socket can bind {@code a} here: a wildcard, a loopback or an interface's address */
+    private static boolean isOwn(InetAddress a) {
+        if (a.isAnyLocalAddress() || a.isLoopbackAddress()) {
+            return true;
+        }
+        try {
+            return java.net.NetworkInterface.getByInetAddress(a) != null;
+        } catch (java.net.SocketException e) {
+            return true; // cannot tell: let the bind itself say
+        }
     }
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "" + MetricsHttpServer.DEFAULT_PORT,
@@ -97,7 +115,7 @@ final class MetricsOptions {
     }
 
     /** A bad --web-config-file: one line (FlashstrikeWal prints no usage help for it), exit 2. */
-    static final class InvalidWebConfig extends ParameterException {
+    static final class InvalidWebConfig extends OptionFileException {
         private static final long serialVersionUID = 1L;
 
         InvalidWebConfig(picocli.CommandLine cl, WebConfig.Invalid cause) {

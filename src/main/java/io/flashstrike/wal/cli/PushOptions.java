@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Where a batch run pushes its metrics (recover and demo); checked while parsing, so a bad value is exit 2. */
@@ -26,9 +27,22 @@ final class PushOptions {
     @Option(names = "--push-job", paramLabel = "NAME", description = "The job of the grouping key (default: ${DEFAULT-VALUE}).")
     String job = DEFAULT_JOB;
 
-    @Option(names = "--push-label", paramLabel = "KEY=VALUE",
-            description = "A further grouping label, repeatable (e.g. instance=$(hostname), wal=orders).")
     Map<String, String> labels = new LinkedHashMap<>();
+
+    // Split here, not by picocli's Map support, whose error for a value without '=' names no option.
+    @Option(names = "--push-label", paramLabel = "NAME=VALUE",
+            description = "A further grouping label, repeatable (e.g. instance=$(hostname), wal=orders).")
+    void labels(List<String> values) {
+        labels.clear();
+        for (String v : values) {
+            int eq = v.indexOf('=');
+            if (eq < 1) {
+                throw new ParameterException(mixee.commandLine(), "Invalid value for option '--push-label': '" + v
+                        + "' is not NAME=VALUE (e.g. instance=node-a)");
+            }
+            labels.put(v.substring(0, eq), v.substring(eq + 1));
+        }
+    }
 
     @Option(names = "--push-interval", paramLabel = "SECONDS",
             description = "Push this often during the run; 0 pushes only at the end (default: ${DEFAULT-VALUE}).")

@@ -52,9 +52,19 @@ final class RecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.validate(spec.commandLine());
+        RecoveryRun.checkSettings(spec.commandLine(), options.noJfr ? null : options.jfc);
+        RecoveryRun.checkRecordingFile(spec.commandLine(), options.noJfr ? null : jfr);
         push.gateway(); // a bad push target is a usage error before any work
-        if (dumpInterval < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--dump-interval must not be negative");
+        if (!(dumpInterval >= 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--dump-interval': "
+                    + dumpInterval + " (0 or more seconds)");
+        }
+        serve.check();
+        // Before anything starts: no summary of a recovery that never ran, no empty .jfr left behind.
+        String problem = ErrorLines.directoryProblem("--dir", dir);
+        if (problem != null) {
+            spec.commandLine().getErr().println("flashstrike-wal: " + problem);
+            return ExitCodes.FAILURE;
         }
         Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : defaultJfrFile("flashstrike-wal"));
         RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve,

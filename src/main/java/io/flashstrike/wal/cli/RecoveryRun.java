@@ -220,6 +220,29 @@ final class RecoveryRun {
         }
     }
 
+    /** Reads {@code --jfc} before any work: a missing file or one that is not a .jfc is a usage error, one line. */
+    static void checkSettings(picocli.CommandLine cl, Path jfc) {
+        if (jfc == null) {
+            return;
+        }
+        try {
+            Configuration.create(jfc);
+        } catch (IOException e) {
+            throw new OptionFileException(cl, "cannot read --jfc " + jfc + ": " + ErrorLines.about(jfc, e), e);
+        } catch (ParseException e) {
+            throw new OptionFileException(cl, "cannot read --jfc " + jfc + ": not a JFR settings (.jfc) file: "
+                    + e.getMessage().strip(), e);
+        }
+    }
+
+    /** A --jfr file whose directory is missing is a usage error, one line, before any work (not after /metrics started). */
+    static void checkRecordingFile(picocli.CommandLine cl, Path jfr) {
+        Path parent = jfr == null ? null : jfr.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new OptionFileException(cl, "cannot write --jfr " + jfr + ": no such directory", null);
+        }
+    }
+
     /** @return the .jfc shipped in the jar */
     static Configuration bundledSettings() throws IOException, ParseException {
         try (InputStream in = RecoveryRun.class.getResourceAsStream("/jfc/flashstrike-wal.jfc")) {
@@ -233,7 +256,7 @@ final class RecoveryRun {
     private Recording startRecording(Configuration configuration) throws IOException {
         Path parent = jfrFile.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
-            throw new IOException("cannot write the JFR recording: no directory " + parent);
+            throw new IOException("cannot write --jfr " + jfrFile + ": no such directory");
         }
         Recording recording = new Recording(configuration);
         recording.setName("flashstrike-wal");

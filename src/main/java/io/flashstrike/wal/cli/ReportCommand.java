@@ -53,7 +53,7 @@ final class ReportCommand implements Callable<Integer> {
         RecordingReport.Format fmt = parse(RecordingReport.Format.class, format, "--format");
         RecordingReport.Rules ruleSet = parse(RecordingReport.Rules.class, rules, "--rules");
         if (top < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--top must not be negative");
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--top': " + top + " (0 or more)");
         }
         RecordingReport report;
         try {
@@ -66,7 +66,7 @@ final class ReportCommand implements Callable<Integer> {
             try {
                 Files.writeString(html, report.renderHtml(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                spec.commandLine().getErr().println("flashstrike-wal report: cannot write " + html + ": " + e.getMessage());
+                spec.commandLine().getErr().println("flashstrike-wal report: cannot write " + html + ": " + ErrorLines.about(html, e));
                 return ExitCodes.FAILURE;
             }
         }
@@ -83,7 +83,9 @@ final class ReportCommand implements Callable<Integer> {
         try {
             return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + ": unknown value '" + value + "'");
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': '" + value
+                    + "' (one of " + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")");
         }
     }
 }

@@ -73,6 +73,12 @@ final class StreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        seconds("--duration", duration);
+        seconds("--dump-interval", dumpInterval);
+        if (pid != -1 && pid < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--pid': " + pid
+                    + " (a process id, 1 or more)");
+        }
         serve.check();
         PrintWriter out = spec.commandLine().getOut();
         WalRecoveryMetrics mirror = new WalRecoveryMetrics();
@@ -219,6 +225,14 @@ final class StreamCommand implements Callable<Integer> {
                     + ": follow that with --repository)";
         } catch (java.io.IOException none) {
             return "";
+        }
+    }
+
+    /** A number of seconds, 0 or more, or a usage error naming the option. */
+    private void seconds(String option, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': "
+                    + value + " (0 or more seconds)");
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.LongConsumer;
@@ -55,6 +56,8 @@ public final class SegmentWriter implements Closeable {
     }
 
     private final FileChannel channel;
+    /** Named in every write error: the channel's own exceptions say only "No space left on device". */
+    private final Path file;
     private final int segmentSize;
     private final long segmentId;
     private final LongConsumer onFlush;
@@ -70,9 +73,10 @@ public final class SegmentWriter implements Closeable {
     private int recordCount;
     private boolean finished;
 
-    private SegmentWriter(FileChannel channel, int segmentSize, long segmentId, long baseLsn,
+    private SegmentWriter(FileChannel channel, Path file, int segmentSize, long segmentId, long baseLsn,
                          int prevChainCrc, ByteBuffer chunk, LongConsumer onFlush) {
         this.channel = channel;
+        this.file = file;
         this.segmentSize = segmentSize;
         this.segmentId = segmentId;
         this.onFlush = onFlush;
@@ -123,7 +127,7 @@ public final class SegmentWriter implements Closeable {
             throw new IllegalArgumentException("chunk of " + chunk.capacity() + " bytes is smaller than the header");
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new SegmentWriter(channel, segmentSize, segmentId, baseLsn, prevChainCrc, chunk, onFlush);
+        return new SegmentWriter(channel, file, segmentSize, segmentId, baseLsn, prevChainCrc, chunk, onFlush);
     }
 
     /** @return {@code true} if a record with this payload length fits in the space left */
@@ -216,7 +220,11 @@ public final class SegmentWriter implements Closeable {
             }
             flush();
             if (force) {
-                channel.force(false);
+                try {
+                    channel.force(false);
+                } catch (IOException e) {
+                    throw named(e);
+                }
             }
         }
     }
@@ -257,13 +265,27 @@ public final class SegmentWriter implements Closeable {
             return;
         }
         chunk.limit(used).position(0);
-        while (chunk.hasRemaining()) {
-            channel.write(chunk);
+        try {
+            while (chunk.hasRemaining()) {
+                channel.write(chunk);
+            }
+        } catch (IOException e) {
+            throw named(e);
         }
         chunk.clear();
         flushed += used;
         onFlush.accept(used);
         used = 0;
+    }
+
+    /** @return {@code e} as a {@link FileSystemException} naming this segment's file (its reason kept) */
+    private IOException named(IOException e) {
+        if (e instanceof FileSystemException || e instanceof java.nio.channels.ClosedChannelException) {
+            return e;
+        }
+        FileSystemException n = new FileSystemException(file.toString(), null, e.getMessage());
+        n.initCause(e);
+        return n;
     }
 
     private void useChunk(ByteBuffer newChunk) {

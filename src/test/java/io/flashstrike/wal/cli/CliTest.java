@@ -158,7 +158,7 @@ public class CliTest {
         Run r = run("recover", "--dir", tmp.resolve("nope").toString(), "--no-jfr", "--dump-interval", "0",
                 "--metrics-port", "-1");
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("does not exist"), r.err());
+        assertEquals("flashstrike-wal: --dir " + tmp.resolve("nope") + ": no such directory", r.err().strip());
     }
 
     @Test

@@ -40,7 +40,8 @@ class PackagedCliIT {
                 "the release and the JDK: " + v.output());
         Processes.Result bare = PackagedCli.run(tmp);
         assertEquals(2, bare.exit(), bare.output());
-        assertTrue(bare.output().startsWith("a command is required (try 'demo')"), bare.output());
+        assertEquals("flashstrike-wal: a command is required (try 'demo')\nTry 'flashstrike-wal --help' for more information.",
+                bare.output().strip(), "the problem and where the help is, not the whole usage");
         Processes.Result help = PackagedCli.script(tmp, null, "--help");
         assertEquals(0, help.exit(), help.output());
         for (String command : List.of("generate", "recover", "demo", "stream", "report", "bench-recovery")) {
@@ -100,13 +101,13 @@ class PackagedCliIT {
     }
 
     @Test
-    void anInvalidOrMissingJfcIsAOneLineFailureBeforeAnyWork() throws Exception {
+    void anInvalidOrMissingJfcIsAOneLineUsageErrorBeforeAnyWork() throws Exception {
         Path wal = generate(1);
         Path bad = Files.writeString(tmp.resolve("bad.jfc"), "not a settings file\n");
         for (Path jfc : List.of(bad, tmp.resolve("missing.jfc"))) {
             Processes.Result r = PackagedCli.run(tmp, "recover", "--dir", wal.toString(), "--jfc", jfc.toString(),
                     "--dump-interval", "0", "--metrics-port", "-1");
-            assertEquals(1, r.exit(), r.output());
+            assertEquals(2, r.exit(), "a file an option names, like --web-config-file: " + r.output());
             assertEquals(1, r.output().strip().lines().count(), "one line: " + r.output());
             assertTrue(r.output().startsWith("flashstrike-wal: cannot read --jfc " + jfc + ": "), r.output());
             assertFalse(r.output().contains("Recovery summary"), r.output());

@@ -48,11 +48,13 @@ class PackagedStreamIT {
     void neitherOrBothSourcesAreUsageErrorsAndAMissingRepositoryAFailure() throws Exception {
         Processes.Result neither = PackagedCli.run(tmp, "stream");
         assertEquals(2, neither.exit(), neither.output());
-        assertTrue(neither.output().startsWith("Error: Missing required argument (specify one of these): (--repository=DIR | --jmx=HOST:PORT)"),
+        assertTrue(neither.output().startsWith("flashstrike-wal stream: Missing required argument (specify one of these): (--repository=DIR | --jmx=HOST:PORT)"),
                 neither.output());
         Processes.Result both = PackagedCli.run(tmp, "stream", "--repository", tmp.toString(), "--jmx", "127.0.0.1:9010");
         assertEquals(2, both.exit(), both.output());
-        assertTrue(both.output().startsWith("Error: --repository=DIR, --jmx=HOST:PORT are mutually exclusive"), both.output());
+        assertTrue(both.output().startsWith("flashstrike-wal stream: --repository=DIR, --jmx=HOST:PORT are mutually exclusive"),
+                both.output());
+        assertEquals(2, both.output().strip().lines().count(), "the error and where the help is: " + both.output());
         Processes.Result missing = PackagedCli.run(tmp, "stream", "--repository", tmp.resolve("nope").toString(), "--metrics-port", "-1");
         assertEquals(1, missing.exit(), missing.output());
         assertEquals(1, missing.output().strip().lines().count(), missing.output());
