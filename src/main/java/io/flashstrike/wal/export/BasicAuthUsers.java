@@ -97,10 +97,6 @@ final class BasicAuthUsers {
         return new BasicAuthUsers(Map.copyOf(hashes), maxCost);
     }
 
-    boolean isEmpty() {
-        return hashes.isEmpty();
-    }
-
     List<String> names() {
         return List.copyOf(new TreeMap<>(hashes).keySet());
     }

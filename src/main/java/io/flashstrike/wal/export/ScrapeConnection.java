@@ -124,7 +124,7 @@ final class ScrapeConnection implements Runnable {
             return false;
         } else if (!head && !request.method().equals("GET")) {
             HttpResponse.plain(out, 405, "only GET and HEAD\n", false, !keepAlive, "Allow", "GET, HEAD");
-        } else if (users != null && !users.isEmpty() && !users.check(request.header("Authorization"))) {
+        } else if (users != null && !users.check(request.header("Authorization"))) {
             HttpResponse.plain(out, 401, "Unauthorized\n", head, !keepAlive,
                     "WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
         } else if (request.path().equals("/metrics")) {

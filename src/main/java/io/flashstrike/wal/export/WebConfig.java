@@ -101,7 +101,7 @@ public final class WebConfig {
 
     /** @return whether every request needs a basic-auth user and password */
     public boolean basicAuth() {
-        return users != null && !users.isEmpty();
+        return users != null; // never empty: BasicAuthUsers.of refuses an empty map
     }
 
     /** @return whether TLS clients must present a certificate that chains to client_ca_file */
