@@ -17,13 +17,14 @@ public final class BuildInfo {
     public static final String METRIC = "flashstrike_wal_build_info";
     /** This build's version, e.g. {@code 0.2.0}; {@code unknown} when the resource is missing. */
     public static final String VERSION = readVersion();
+    private static final String JDK = Runtime.version().toString();
 
     private BuildInfo() {
     }
 
     /** @return the running JDK's version, as {@link Runtime#version()} prints it */
     public static String jdk() {
-        return Runtime.version().toString();
+        return JDK;
     }
 
     /** Collects {@code flashstrike_wal_build_info{version="…",jdk="…"} 1}. */
