@@ -2,6 +2,7 @@ package io.flashstrike.wal.agent;
 
 import io.flashstrike.wal.recovery.telemetry.BuildInfo;
 import io.flashstrike.wal.segment.WalGenerator;
+import io.flashstrike.wal.testsupport.ChildJvm;
 import io.flashstrike.wal.testsupport.Exposition;
 import io.flashstrike.wal.testsupport.PackagedCli;
 import io.flashstrike.wal.testsupport.Processes;
@@ -147,8 +148,8 @@ class AgentJarIT {
                 "-cp", app + "/*", source.toString(), wal.toString(), stop.toString())
                 .directory(tmp.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
-            String hostUrl = await(out, HOST_URL, "the host's own /metrics");
-            String agentUrl = await(err, AGENT_URL, "the agent's /metrics");
+            String hostUrl = url(HOST_URL, ChildJvm.awaitOutput(out, "host metrics: ", Duration.ofSeconds(60)));
+            String agentUrl = url(AGENT_URL, ChildJvm.awaitOutput(err, "flashstrike-wal agent: serving ", Duration.ofSeconds(60)));
             String own = Exposition.scrape(hostUrl);
             assertTrue(own.contains("host_requests_total 3.0"), "the host's client_java serves its own counter:\n" + own);
             assertFalse(own.contains("flashstrike_wal"), "the host's registry holds none of ours:\n" + own);
@@ -182,15 +183,9 @@ class AgentJarIT {
         throw new AssertionError("the agent did not serve " + segments + " successful preloads in 30 s:\n" + text);
     }
 
-    private static String await(Path file, Pattern line, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher m = line.matcher(Files.readString(file));
-            if (m.find()) {
-                return m.group(1);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no " + what + " within 60 s: " + Files.readString(file));
+    private static String url(Pattern line, String output) {
+        Matcher m = line.matcher(output);
+        assertTrue(m.find(), output);
+        return m.group(1);
     }
 }

@@ -118,10 +118,7 @@ class ConsumerProjectIT {
     }
 
     private Processes.Result run(Path dir, String... cmd) throws Exception {
-        Path log = Files.createTempFile(tmp, "run-", ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        return Processes.await(pb.start(), log, Duration.ofSeconds(300), String.join(" ", cmd));
+        return Processes.run(List.of(cmd), dir, e -> e.put("JAVA_HOME", System.getProperty("java.home")),
+                Files.createTempFile(tmp, "run-", ".log"), Duration.ofSeconds(300));
     }
 }

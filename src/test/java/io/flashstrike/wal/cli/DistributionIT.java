@@ -1,6 +1,7 @@
 package io.flashstrike.wal.cli;
 
 import io.flashstrike.wal.recovery.telemetry.BuildInfo;
+import io.flashstrike.wal.testsupport.ChildJvm;
 import io.flashstrike.wal.testsupport.Exposition;
 import io.flashstrike.wal.testsupport.PackagedCli;
 import io.flashstrike.wal.testsupport.Processes;
@@ -16,8 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * warning on stderr, on JDK 17 and 25, is {@link StderrCleanIT}'s, through the same launcher.)
  */
 class DistributionIT {
-    private static final Pattern METRICS = Pattern.compile("metrics: (http://127\\.0\\.0\\.1:\\d+/metrics)");
 
     @TempDir
     Path tmp;
@@ -79,13 +77,11 @@ class DistributionIT {
     }
 
     private Processes.Result exec(Path dir, Map<String, String> env, String... cmd) throws Exception {
-        Path log = Files.createTempFile(tmp, "run-", ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().remove("JAVA_HOME");
-        pb.environment().remove("JAVA_OPTS");
-        pb.environment().putAll(env);
-        return Processes.await(pb.start(), log, Duration.ofSeconds(120), String.join(" ", cmd));
+        return Processes.run(List.of(cmd), dir, e -> {
+            e.remove("JAVA_HOME");
+            e.remove("JAVA_OPTS");
+            e.putAll(env);
+        }, Files.createTempFile(tmp, "run-", ".log"), Duration.ofSeconds(120));
     }
 
     @Test
@@ -120,7 +116,7 @@ class DistributionIT {
         pb.environment().putAll(env(flags));
         Process producer = pb.start();
         try {
-            awaitLine(producerLog, METRICS);
+            ChildJvm.awaitOutput(producerLog, "metrics: http://127.0.0.1:", Duration.ofSeconds(60));
             Processes.Result stream = cli("stream", "--repository", repo.toString(), "--pid", Long.toString(producer.pid()),
                     "--duration", "2", "--metrics-port", "-1", "--dump-interval", "0");
             assertEquals(0, stream.exit(), stream.output());
@@ -163,17 +159,5 @@ class DistributionIT {
                 "/bin/sh", launcher.toString(), "--version");
         assertEquals(1, badHome.exit(), badHome.output());
         assertTrue(badHome.output().startsWith("flashstrike-wal: JAVA_HOME is set to '/nonexistent/jdk'"), badHome.output());
-    }
-
-    private static void awaitLine(Path log, Pattern p) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher m = p.matcher(Files.readString(log));
-            if (m.find()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no line " + p + " within 60 s: " + Files.readString(log));
     }
 }

@@ -33,6 +33,18 @@ public final class Processes {
         return await(pb.start(), log, limit, String.join(" ", cmd));
     }
 
+    /**
+     * Runs {@code cmd} to completion within {@code limit} in {@code dir}, with no input, its
+     * environment first given to {@code environment} to change, output merged into {@code log}.
+     */
+    public static Result run(List<String> cmd, Path dir, java.util.function.Consumer<java.util.Map<String, String>> environment,
+                             Path log, Duration limit) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+        environment.accept(pb.environment());
+        return await(pb.start(), log, limit, String.join(" ", cmd));
+    }
+
     /** Waits at most {@code limit} for {@code p}; kills it (and its children) and fails if it is still running. */
     public static Result await(Process p, Path log, Duration limit, String what) throws IOException, InterruptedException {
         boolean ended;
