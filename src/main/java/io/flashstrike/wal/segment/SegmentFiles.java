@@ -3,12 +3,8 @@ package io.flashstrike.wal.segment;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -23,7 +19,7 @@ public final class SegmentFiles {
     public static final String SUFFIX = ".wal";
     /** Number of digits of the id in a file name. */
     public static final int ID_DIGITS = 20;
-    private static final int NAME_LENGTH = ID_DIGITS + SUFFIX.length();
+    static final int NAME_LENGTH = ID_DIGITS + SUFFIX.length();
 
     private SegmentFiles() {
     }
@@ -87,20 +83,11 @@ public final class SegmentFiles {
 
     /**
      * @return the regular files of {@code directory} with segment names, sorted by id; other
-     *         entries (sub-directories, {@code .broken} files, foreign names) are skipped.
-     *         Recovery uses {@link WalDirectory#scan}, which says what this skips.
+     *         entries (sub-directories, {@code .broken} files, foreign names) are skipped: the
+     *         segments of {@link WalDirectory#scan}, which recovery uses to say what it skips.
      */
     public static List<Path> list(Path directory) throws IOException {
-        List<Path> segments = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-            for (Path entry : entries) {
-                if (parseId(entry) >= 0 && Files.isRegularFile(entry)) {
-                    segments.add(entry);
-                }
-            }
-        }
-        segments.sort(Comparator.comparingLong(SegmentFiles::parseId));
-        return segments;
+        return WalDirectory.scan(directory).segments();
     }
 
     /**

@@ -105,7 +105,7 @@ public final class WalDirectory {
 
     /** @return whether {@code name} is a segment name followed by {@code .broken}: a kept copy or its temporary */
     static boolean isKept(String name) {
-        int segmentName = SegmentFiles.ID_DIGITS + SUFFIX.length();
+        int segmentName = SegmentFiles.NAME_LENGTH;
         return name.length() > segmentName && SegmentFiles.parseId(Path.of(name.substring(0, segmentName))) >= 0
                 && name.startsWith(".broken", segmentName);
     }
