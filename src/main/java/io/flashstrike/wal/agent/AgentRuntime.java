@@ -3,7 +3,7 @@ package io.flashstrike.wal.agent;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.export.MetricsHttpServer;
 import io.flashstrike.wal.export.WebConfig;
-import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.stream.WalEventStream;
 import jdk.jfr.Configuration;
 
@@ -107,7 +107,7 @@ final class AgentRuntime {
      * on 17.0.15 it recursed in JFR's {@code ThrowableTracer} until the stack overflowed (seen here).
      */
     static void prepareJfr() {
-        WalEvents.register();
+        WalOperations.register();
     }
 
     private static Configuration shippedSettings() throws Exception {

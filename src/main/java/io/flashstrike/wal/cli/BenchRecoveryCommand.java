@@ -5,7 +5,7 @@ import io.flashstrike.wal.segment.SizeParser;
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
-import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.segment.MappedSegment;
 import io.flashstrike.wal.segment.SegmentFiles;
 import io.flashstrike.wal.segment.WalDirectoryLock;
@@ -173,7 +173,7 @@ final class BenchRecoveryCommand implements Callable<Integer> {
         try {
             Recording recording = null;
             if (jfr) {
-                WalEvents.register(); // before the recording starts (JDK-8382242)
+                WalOperations.register(); // before the recording starts (JDK-8382242)
                 try (var in = BenchRecoveryCommand.class.getResourceAsStream("/jfc/flashstrike-wal.jfc")) {
                     recording = new Recording(Configuration.create(new InputStreamReader(in, StandardCharsets.UTF_8)));
                 }

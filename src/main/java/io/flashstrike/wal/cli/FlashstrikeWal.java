@@ -1,7 +1,7 @@
 package io.flashstrike.wal.cli;
 
 import io.flashstrike.wal.recovery.telemetry.BuildInfo;
-import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -54,7 +54,7 @@ public final class FlashstrikeWal implements Runnable {
 
     public static void main(String[] args) {
         // First thing: a recording started by JVM flags then gets no metadata of ours mid-stream (JDK-8382242).
-        WalEvents.register();
+        WalOperations.register();
         System.exit(commandLine().execute(args));
     }
 

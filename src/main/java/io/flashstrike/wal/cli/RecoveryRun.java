@@ -9,7 +9,7 @@ import io.flashstrike.wal.recovery.telemetry.MetricSamples;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.export.MetricsHttpServer;
-import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.stream.WalEventStream;
 import io.flashstrike.wal.report.RecordingReport;
 import jdk.jfr.Configuration;
@@ -90,7 +90,7 @@ final class RecoveryRun {
      */
     RecoveryResult run(Before before) throws Exception {
         serve.check();
-        WalEvents.register(); // before the stream and the recording start (JDK-8382242)
+        WalOperations.register(); // before the stream and the recording start (JDK-8382242)
         Configuration settings = jfrFile == null ? null : settings();
         // The stream first: a port in use or a bad .jfc fails before any work starts.
         WalEventStream stream = settings == null ? null : WalEventStream.inProcess(settings, new WalRecoveryMetrics());

@@ -1,6 +1,7 @@
 package io.flashstrike.wal.cli;
 
-import io.flashstrike.wal.recovery.telemetry.EventFolder;
+import io.flashstrike.wal.recovery.telemetry.OperationType;
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import io.flashstrike.wal.export.MetricsHttpServer;
@@ -103,8 +104,8 @@ final class StreamCommand implements Callable<Integer> {
                 }
             };
             RemoteRecordingStream remote = new RemoteRecordingStream(connection);
-            for (String name : EventFolder.EVENT_NAMES) {
-                remote.enable(name).withThreshold(Duration.ZERO);
+            for (OperationType<?, ?> op : WalOperations.ALL) {
+                remote.enable(op.eventName()).withThreshold(Duration.ZERO);
             }
             // The stream's loss account: JFR's own data-loss events and the producer's totals.
             remote.enable("jdk.DataLoss");

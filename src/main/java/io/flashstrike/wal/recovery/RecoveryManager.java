@@ -1,11 +1,13 @@
 package io.flashstrike.wal.recovery;
 
+import io.flashstrike.wal.recovery.telemetry.Anomaly;
 import io.flashstrike.wal.recovery.telemetry.ManagerUpdater;
+import io.flashstrike.wal.recovery.telemetry.RunSummary;
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.SegmentReaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
-import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.segment.SegmentFiles;
 import io.flashstrike.wal.segment.WalDirectory;
 import io.flashstrike.wal.segment.WalDirectoryLock;
@@ -59,7 +61,7 @@ public final class RecoveryManager {
         if (repair && mode == RecoveryMode.STRICT) {
             throw new IllegalArgumentException("repair needs tolerate-tail or point-in-time: strict tolerates nothing");
         }
-        WalEvents.register(); // before any event of ours is committed: JDK-8382242
+        WalOperations.register(); // before any event of ours is committed: JDK-8382242
         this.metrics = metrics;
         this.mode = mode;
         this.repair = repair;
@@ -288,9 +290,10 @@ public final class RecoveryManager {
         if (run.repair != null) {
             detail = detail + "; " + run.repair;
         }
-        manager.onRecover(run.start, run.status, run.directory.toString(), run.segmentsFound, run.segmentsReplayed,
-                reader.records(), reader.bytes(), reader.lastLsn(), run.droppedBytes, detail, mode.cliName(),
-                run.reason, run.action, run.failureSegmentId, run.failureOffset, run.failureLsn, run.repair != null);
+        manager.onRecover(run.start, new RunSummary(run.status, run.directory.toString(), mode.cliName(), run.segmentsFound,
+                run.segmentsReplayed, reader.records(), reader.bytes(), reader.lastLsn(), run.droppedBytes, detail,
+                run.reason == null ? null : new Anomaly(run.reason, run.action),
+                new RunSummary.Position(run.failureSegmentId, run.failureOffset, run.failureLsn), run.repair != null));
         return new RecoveryResult(run.status, mode, run.directory, run.segmentsFound, run.segmentsReplayed,
                 reader.records(), reader.bytes(), reader.lastLsn(), run.droppedBytes, System.nanoTime() - run.start,
                 run.waitNanos, run.error == null ? run.endOfLog : null, run.error, run.failedSegment, run.reason,

@@ -1,12 +1,13 @@
 package io.flashstrike.wal.stream;
 
-import io.flashstrike.wal.recovery.telemetry.EventFolder;
 import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.Status;
+import io.flashstrike.wal.recovery.telemetry.TelemetryBlock;
+import io.flashstrike.wal.recovery.telemetry.TimedOperation;
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
-import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
 import jdk.jfr.Configuration;
 import jdk.jfr.consumer.EventStream;
 import jdk.jfr.consumer.RecordedEvent;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,14 +74,14 @@ public final class WalEventStream implements AutoCloseable {
     private volatile Consumer<RecordedEvent> listener = e -> { };
     private volatile Runnable flushListener = () -> { };
 
-    private WalEventStream(EventStream stream, String source, WalRecoveryMetrics mirror) {
+    private WalEventStream(EventStream stream, String source, WalRecoveryMetrics mirror, List<TelemetryBlock> more) {
         this.stream = stream;
         this.source = source;
-        this.folder = new EventFolder(mirror);
+        this.folder = new EventFolder(mirror, more);
         this.loss = new LossAccount(source);
         stream.setReuse(true);
         stream.setOrdered(false); // folding is order-free; unordered delivery lowers the lag
-        for (String name : EventFolder.EVENT_NAMES) {
+        for (String name : folder.eventNames()) {
             stream.onEvent(name, this::handle);
         }
         stream.onEvent(LossAccount.DATA_LOSS, this::handleLoss);
@@ -94,12 +96,21 @@ public final class WalEventStream implements AutoCloseable {
 
     /** Streams this JVM's events with the given settings (e.g. {@code jfc/flashstrike-wal.jfc}). */
     public static WalEventStream inProcess(Configuration settings, WalRecoveryMetrics mirror) {
-        WalEvents.register(); // before the stream starts: no metadata of ours mid-stream (JDK-8382242)
+        return inProcess(settings, mirror, List.of());
+    }
+
+    /**
+     * Streams this JVM's events into {@code mirror} and into {@code more}, blocks of an application's
+     * own operations (describe them before the stream starts: JDK-8382242, see {@code WalEvents}).
+     * Their events must be enabled by {@code settings}.
+     */
+    public static WalEventStream inProcess(Configuration settings, WalRecoveryMetrics mirror, List<TelemetryBlock> more) {
+        WalOperations.register(); // before the stream starts: no metadata of ours mid-stream (JDK-8382242)
         RecordingStream rs = new RecordingStream(settings);
         // The loss account needs these whatever the settings say.
         rs.enable(LossAccount.DATA_LOSS);
         rs.enable(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
-        return new WalEventStream(rs, "this JVM", mirror);
+        return new WalEventStream(rs, "this JVM", mirror, more);
     }
 
     /**
@@ -109,12 +120,12 @@ public final class WalEventStream implements AutoCloseable {
     public static WalEventStream openRepository(Path directory, WalRecoveryMetrics mirror) throws IOException {
         EventStream es = EventStream.openRepository(directory);
         es.setStartTime(Instant.EPOCH);
-        return new WalEventStream(es, "repository " + directory, mirror);
+        return new WalEventStream(es, "repository " + directory, mirror, List.of());
     }
 
     /** Wraps any event stream, e.g. a {@code jdk.management.jfr.RemoteRecordingStream}. */
     public static WalEventStream of(EventStream stream, String source, WalRecoveryMetrics mirror) {
-        return new WalEventStream(stream, source, mirror);
+        return new WalEventStream(stream, source, mirror, List.of());
     }
 
     /** Called after each folded event, on the stream thread; exceptions are counted, not fatal. */
@@ -200,13 +211,20 @@ public final class WalEventStream implements AutoCloseable {
         return false;
     }
 
-    /** @return the events a recording at threshold 0 holds for what {@code m} counts (the folded kinds) */
+    /** @return the events a recording at threshold 0 holds for what {@code m} counts (every operation of its blocks) */
     public static long eventsOf(WalRecoveryMetrics m) {
-        return m.segmentPreloader().preloadSegment().snapshot().count()
-                + m.segmentPreloader().finishSegment().snapshot().count()
-                + m.segmentReader().waitForSegment().snapshot().count()
-                + m.segmentReader().readSegment().snapshot().count()
-                + m.manager().recover().snapshot().count();
+        return eventsOf(m.blocks());
+    }
+
+    /** @return the events a recording at threshold 0 holds for what {@code blocks} count */
+    public static long eventsOf(List<TelemetryBlock> blocks) {
+        long n = 0;
+        for (TelemetryBlock b : blocks) {
+            for (TimedOperation<?, ?> op : b.operations()) {
+                n += op.distribution().snapshot().count();
+            }
+        }
+        return n;
     }
 
     public boolean isClosed() {

@@ -2,6 +2,7 @@ package io.flashstrike.wal.report;
 
 import io.flashstrike.wal.recovery.telemetry.Manager;
 import io.flashstrike.wal.recovery.telemetry.ManagerUpdater;
+import io.flashstrike.wal.recovery.telemetry.RunSummary;
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloader;
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.SegmentReader;
@@ -98,8 +99,8 @@ final class KnownRecording implements AutoCloseable {
 
     /** One recovery run that started at {@code start} ({@code System.nanoTime()}) and ends now. */
     KnownRecording recovery(long start, long size) {
-        manager.onRecover(start, Status.OK, "/wal", 1, 1, size / 100, size, size / 100, 0, "clean",
-                "tolerate-tail", null, null, -1, -1, -1, false);
+        manager.onRecover(start, new RunSummary(Status.OK, "/wal", "tolerate-tail", 1, 1, size / 100, size, size / 100, 0,
+                "clean", null, RunSummary.Position.NONE, false));
         return note(RecoveryEvent.NAME, Status.OK, size);
     }
 

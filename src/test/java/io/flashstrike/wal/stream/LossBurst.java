@@ -3,7 +3,7 @@ package io.flashstrike.wal.stream;
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloader;
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.Status;
-import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
 
 /**
  * Child-JVM main of {@link StreamLossTest}. {@code burst N}: two threads, each with its own
@@ -17,7 +17,7 @@ public final class LossBurst {
     }
 
     public static void main(String[] args) throws Exception {
-        WalEvents.register();
+        WalOperations.register();
         int n = Integer.parseInt(args[1]);
         if (args[0].equals("chunks")) {
             chunks(n);

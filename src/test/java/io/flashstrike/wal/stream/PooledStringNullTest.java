@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * JDK-8382242: event metadata arriving mid-stream makes the parser resolve pooled strings of
- * 17–127 characters to null. Reproduced in a fresh child JVM ({@link PooledStringProbe}) without
- * the workaround, and gone with it ({@code WalEvents.register()} before the stream starts).
+ * 17–127 characters to null. Reproduced in a fresh child JVM ({@link PooledStringProbe}) with an
+ * event class first committed mid-stream, and gone when that class is described as an operation
+ * before the stream starts (describing registers it, as it registers every WAL event class).
  */
 class PooledStringNullTest {
     private static final String PROBE = PooledStringProbe.class.getName();

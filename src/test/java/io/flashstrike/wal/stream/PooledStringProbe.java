@@ -2,31 +2,38 @@ package io.flashstrike.wal.stream;
 
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloader;
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloaderUpdater;
-import io.flashstrike.wal.recovery.telemetry.SegmentReader;
-import io.flashstrike.wal.recovery.telemetry.SegmentReaderUpdater;
+import io.flashstrike.wal.recovery.telemetry.OperationType;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
-import io.flashstrike.wal.recovery.telemetry.jfr.WalEvents;
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import jdk.jfr.Configuration;
 import jdk.jfr.consumer.RecordingStream;
 
 import java.nio.file.Path;
 
 /**
- * Child-JVM main of {@link PooledStringNullTest}, in a fresh JVM so that no event class of ours is
- * registered yet. Streams this JVM's events; commits three preloads with status
- * {@code CHECKSUM_MISMATCH} (17 characters: inline once, pooled from the second occurrence); after
- * two batches, a class of ours not used before ({@code ReadSegment}), whose metadata then arrives
- * mid-stream; after two more batches, three more such preloads. Prints what the stream folded.
- * With {@code registered}, {@link WalEvents#register()} runs first, as the product does.
+ * Child-JVM main of {@link PooledStringNullTest}, in a fresh JVM. Streams this JVM's events;
+ * commits three preloads with status {@code CHECKSUM_MISMATCH} (17 characters: inline once, pooled
+ * from the second occurrence); after two batches, an event class not used before
+ * ({@link LateEvent}), whose metadata then arrives mid-stream unless it was registered; after two
+ * more batches, three more such preloads. Prints what the stream folded. With {@code registered},
+ * the late class is described as an operation before the stream starts, as an application's own
+ * operation would be (describing registers the class); without, it is a plain JFR event.
  */
 public final class PooledStringProbe {
+    /** An event class no one used before the stream started. */
+    @jdk.jfr.Name("flashstrike.test.Late")
+    public static final class LateEvent extends jdk.jfr.Event {
+        public String status;
+    }
+
     private PooledStringProbe() {
     }
 
     public static void main(String[] args) throws Exception {
+        WalOperations.register();
         if (args[0].equals("registered")) {
-            WalEvents.register();
+            OperationType.of("late_probe", LateEvent.class, Status.OUTCOMES);
         }
         WalRecoveryMetrics mirror = new WalRecoveryMetrics();
         RecordingStream rs = new RecordingStream(Configuration.create(Path.of("jfc", "flashstrike-wal.jfc")));
@@ -34,7 +41,7 @@ public final class PooledStringProbe {
              SegmentPreloaderUpdater preloads = new SegmentPreloaderUpdater(new SegmentPreloader())) {
             commit(preloads, 3);
             awaitBatches(stream, 2);
-            new SegmentReaderUpdater(new SegmentReader()).onReadSegment(System.nanoTime(), Status.OK, 1, "/wal/1", 1, 1, 1);
+            new LateEvent().commit();
             awaitBatches(stream, 2);
             commit(preloads, 3);
             long deadline = System.nanoTime() + 20_000_000_000L;

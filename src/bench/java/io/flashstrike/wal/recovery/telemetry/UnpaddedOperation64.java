@@ -3,7 +3,6 @@ package io.flashstrike.wal.recovery.telemetry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collections;
-import java.util.EnumMap;
 
 /**
  * BENCHMARK ONLY: {@link Operation64} without its padding, to measure what the padding buys.
@@ -79,7 +78,7 @@ public final class UnpaddedOperation64 {
         for (int i = BUCKET_BASE + LogLinearBuckets.BUCKET_COUNT - 1; i >= STATUS_BASE; i--) {
             copy[i] = (long) CELL.getAcquire(cells, i);
         }
-        EnumMap<Status, Long> byStatus = new EnumMap<>(Status.class);
+        java.util.Map<Enum<?>, Long> byStatus = new java.util.LinkedHashMap<>();
         long successes = 0;
         long failures = 0;
         for (Status st : Status.values()) {
@@ -92,6 +91,6 @@ public final class UnpaddedOperation64 {
             }
         }
         return new Operation64.Snapshot(successes, failures, total, min == Long.MAX_VALUE ? 0 : min, max,
-                Collections.unmodifiableMap(byStatus), LatencyDistribution.ofDense(copy, BUCKET_BASE));
+                Collections.unmodifiableMap(byStatus), Status.OUTCOMES, LatencyDistribution.ofDense(copy, BUCKET_BASE));
     }
 }

@@ -47,6 +47,33 @@ public final class LatencyDistribution {
         return new LatencyDistribution(idx, cnt, total);
     }
 
+    /** @return a builder for a distribution made offline, from durations in hand (a recording's) */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Counts durations into our log-linear buckets, for one thread, with no padding and no
+     * publication: a recording's durations read back by a report, not a hot path's.
+     */
+    public static final class Builder {
+        private final long[] dense = new long[LogLinearBuckets.BUCKET_COUNT];
+
+        private Builder() {
+        }
+
+        /** Counts one duration; a negative one (a clock step) as 0. */
+        public Builder add(long durationNanos) {
+            dense[LogLinearBuckets.indexOf(Math.max(0L, durationNanos))]++;
+            return this;
+        }
+
+        /** @return the durations counted so far, an immutable copy */
+        public LatencyDistribution build() {
+            return ofDense(dense, 0);
+        }
+    }
+
     /** Number of durations in the distribution. */
     public long totalCount() {
         return totalCount;

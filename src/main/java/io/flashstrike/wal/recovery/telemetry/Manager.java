@@ -1,7 +1,9 @@
 package io.flashstrike.wal.recovery.telemetry;
 
 import io.flashstrike.wal.recovery.telemetry.internal.PaddedCounters;
+import io.flashstrike.wal.recovery.telemetry.jfr.RecoveryEvent;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,12 +17,16 @@ public final class Manager {
     static final int SEGMENTS_REPLAYED = 1;
     static final int LAST_VALID_LSN = 2;
     static final int DROPPED_BYTES = 3;
-    static final int JFR_ERRORS = 4;
+    /** The frame's label width: the three blocks' dumps line up in a log (the widest reader label). */
+    private static final int DUMP_WIDTH = 16;
 
-    private final Operation64 recover = new Operation64();
-    final PaddedCounters counters = new PaddedCounters(5);
+    final PaddedCounters counters = new PaddedCounters(4);
+    private final TelemetryBlock block = new TelemetryBlock("wal_recovery_manager", WalOperations.MANAGER, this::foldExtras);
+    final TimedOperation<RecoveryEvent, Status> recover = block.operation(WalOperations.RECOVER);
     /** Runs stopped or marked by an anomaly; once per run, so a lock is fine. */
     private final Map<Anomaly, Long> anomalies = new TreeMap<>();
+    /** A mirror's fold only: end of the newest Recovery event folded, ns since the epoch. */
+    private long foldedRecoveryEnd = Long.MIN_VALUE;
 
     public Manager() {
         counters.setRelease(LAST_VALID_LSN, -1);
@@ -28,7 +34,12 @@ public final class Manager {
 
     /** @return the {@code recover} metric: one record per recovery run */
     public Operation64 recover() {
-        return recover;
+        return recover.distribution();
+    }
+
+    /** @return the operations, their exposition and dump, as every block has them */
+    public TelemetryBlock block() {
+        return block;
     }
 
     /** @return segment files found by the current or last run */
@@ -53,12 +64,12 @@ public final class Manager {
 
     /** @return JFR commits of this block's event that threw (the run still counted) */
     public long jfrErrors() {
-        return counters.getAcquire(JFR_ERRORS);
+        return block.jfrErrors();
     }
 
-    /** Counts one anomaly: why ({@code reason}) and what recovery did about it ({@code action}). */
-    synchronized void countAnomaly(String reason, String action) {
-        anomalies.merge(new Anomaly(reason, action), 1L, Long::sum);
+    /** Counts one anomaly: why and what recovery did about it. */
+    synchronized void countAnomaly(Anomaly anomaly) {
+        anomalies.merge(anomaly, 1L, Long::sum);
     }
 
     /**
@@ -70,13 +81,12 @@ public final class Manager {
 
     /** Prints the block's frame; see {@link SegmentPreloader#dump}. */
     public void dump(String label, Appendable out) {
-        DumpFrame.open(label, out)
-                .operation(" Recover         : ", recover.snapshot())
-                .value(" Segments        : ", segmentsReplayed() + " replayed of " + segmentsFound())
-                .value(" Last valid LSN  : ", lastValidLsn())
-                .value(" Dropped bytes   : ", droppedBytes())
-                .value(" Anomalies       : ", anomalies().isEmpty() ? "none" : anomalies().toString())
-                .close();
+        Map<Anomaly, Long> a = anomalies();
+        block.dump(label, out, List.of(), DUMP_WIDTH, frame -> frame
+                .value("Segments", segmentsReplayed() + " replayed of " + segmentsFound())
+                .value("Last valid LSN", lastValidLsn())
+                .value("Dropped bytes", droppedBytes())
+                .value("Anomalies", a.isEmpty() ? "none" : a.toString()));
     }
 
     /**
@@ -86,24 +96,58 @@ public final class Manager {
      * {@code prefix_jfr_errors_total}.
      */
     public void collect(String prefix, MetricsCollector collector) {
-        collector.pushLabel("subsystem", "wal_recovery_manager");
-        try {
-            recover.collect(prefix + "_recover", collector);
-            collector.gauge(prefix + "_segments_found", "Segment files found by the current or last run", segmentsFound());
-            collector.counter(prefix + "_segments_replayed_total", "Segments replayed", segmentsReplayed());
-            collector.gauge(prefix + "_last_valid_lsn", "LSN of the last record delivered, -1 when none", lastValidLsn());
-            collector.counter(prefix + "_dropped_bytes_total", "Bytes after the last valid record not delivered", droppedBytes());
-            collector.counter(prefix + "_jfr_errors_total", SegmentPreloader.JFR_ERRORS_HELP, jfrErrors());
+        block.collect(prefix, collector, (p, c) -> {
+            c.gauge(p + "_segments_found", "Segment files found by the current or last run", segmentsFound());
+            c.counter(p + "_segments_replayed_total", "Segments replayed", segmentsReplayed());
+            c.gauge(p + "_last_valid_lsn", "LSN of the last record delivered, -1 when none", lastValidLsn());
+            c.counter(p + "_dropped_bytes_total", "Bytes after the last valid record not delivered", droppedBytes());
             for (Map.Entry<Anomaly, Long> a : anomalies().entrySet()) {
-                collector.pushLabel("reason", a.getKey().reason());
-                collector.pushLabel("action", a.getKey().action());
-                collector.counter(prefix + "_anomalies_total", "Recovery runs that met an anomaly, by reason and what was done",
-                        a.getValue());
-                collector.popLabel();
-                collector.popLabel();
+                c.pushLabel("reason", a.getKey().reason());
+                c.pushLabel("action", a.getKey().action());
+                c.counter(p + "_anomalies_total", "Recovery runs that met an anomaly, by reason and what was done", a.getValue());
+                c.popLabel();
+                c.popLabel();
             }
-        } finally {
-            collector.popLabel();
+        });
+    }
+
+    /**
+     * A mirror's counters from recorded events, order-free ({@code setOrdered(false)} promises no
+     * order, not even within a thread), so that at the end of a run they equal the producer's:
+     * <ul>
+     *   <li>{@code last_valid_lsn}: during a run it only rises, to the largest {@code lastLsn} of a
+     *   {@code ReadSegment} that ended after the newest {@code Recovery} folded (LSNs only grow
+     *   within a run); a run's {@code Recovery} sets the run's final value, and late
+     *   {@code ReadSegment}s of that run no longer move it;</li>
+     *   <li>{@code segments_found}: set by the newest {@code Recovery} (by end time);</li>
+     *   <li>a {@code ReadSegment} whose consumer threw (status {@code UNKNOWN}) is not a replayed
+     *   segment, as in {@code RecoveryManager}.</li>
+     * </ul>
+     */
+    private void foldExtras(RecordedFields e) {
+        if (e.eventName().equals(WalOperations.READ_SEGMENT.eventName())) {
+            if (Status.OUTCOMES.parse(e.getString("status")) != Status.UNKNOWN) {
+                counters.addRelease(SEGMENTS_REPLAYED, 1);
+            }
+            long last = e.getLong("lastLsn");
+            if (last > lastValidLsn() && e.endNanos() > foldedRecoveryEnd) {
+                counters.setRelease(LAST_VALID_LSN, last);
+            }
+        } else if (e.eventName().equals(WalOperations.RECOVER.eventName())) {
+            counters.addRelease(DROPPED_BYTES, e.getLong("droppedBytes"));
+            if (e.endNanos() > foldedRecoveryEnd) { // the newest run's final values, whatever came before
+                foldedRecoveryEnd = e.endNanos();
+                counters.setRelease(SEGMENTS_FOUND, e.getLong("segmentsFound"));
+                long lsn = e.getLong("lastValidLsn");
+                if (lsn >= 0) {
+                    counters.setRelease(LAST_VALID_LSN, lsn);
+                }
+            }
+            String reason = e.getString("reason");
+            if (reason != null && !reason.isEmpty()) {
+                String action = e.getString("action");
+                countAnomaly(new Anomaly(reason, action == null ? "unknown" : action));
+            }
         }
     }
 }

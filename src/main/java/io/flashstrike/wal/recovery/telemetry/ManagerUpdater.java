@@ -1,6 +1,5 @@
 package io.flashstrike.wal.recovery.telemetry;
 
-import io.flashstrike.wal.recovery.telemetry.jfr.EventTiming;
 import io.flashstrike.wal.recovery.telemetry.jfr.RecoveryEvent;
 
 /**
@@ -8,7 +7,7 @@ import io.flashstrike.wal.recovery.telemetry.jfr.RecoveryEvent;
  * {@value RecoveryEvent#NAME} JFR event. Single writer: the thread that runs the recovery.
  */
 public final class ManagerUpdater {
-    private static final EventTiming TIMING = EventTiming.of(RecoveryEvent.class);
+    private static final OperationType<RecoveryEvent, Status> RECOVER = WalOperations.RECOVER;
 
     private final Manager block;
 
@@ -34,63 +33,36 @@ public final class ManagerUpdater {
         block.counters.addRelease(Manager.DROPPED_BYTES, bytes);
     }
 
-    /**
-     * The run that started at {@code startNs} ended with {@code status}.
-     *
-     * @param reason why it stopped (null when the log ended cleanly)
-     * @param action failed, stopped or tolerated (null with no reason)
-     */
-    public void onRecover(long startNs, Status status, String directory, long segmentsFound, long segmentsReplayed,
-                          long records, long bytes, long lastValidLsn, long droppedBytes, String detail, String mode,
-                          String reason, String action, long failureSegmentId, long failureOffset, long failureLsn,
-                          boolean repaired) {
-        long durationNs = System.nanoTime() - startNs;
-        RecoveryEvent e = new RecoveryEvent(); // once per run: not a hot path
-        if (e.isEnabled()) {
-            commit(TIMING, e, startNs, durationNs, status, directory, segmentsFound, segmentsReplayed, records, bytes,
-                    lastValidLsn, droppedBytes, detail, mode, reason, action, failureSegmentId, failureOffset, failureLsn, repaired);
+    /** The run that started at {@code startNs} ended as {@code run} says; once per run. */
+    public void onRecover(long startNs, RunSummary run) {
+        RecoveryEvent e = RECOVER.end(block.recover, startNs);
+        if (e != null) {
+            e.directory = run.directory();
+            e.segmentsFound = run.segmentsFound();
+            e.segmentsReplayed = run.segmentsReplayed();
+            e.records = run.records();
+            e.bytes = run.bytes();
+            e.lastValidLsn = run.lastValidLsn();
+            e.droppedBytes = run.droppedBytes();
+            e.detail = run.detail();
+            e.mode = run.mode();
+            e.reason = run.anomaly() == null ? null : run.anomaly().reason();
+            e.action = run.anomaly() == null ? null : run.anomaly().action();
+            e.failureSegmentId = run.failure().segmentId();
+            e.failureOffset = run.failure().offset();
+            e.failureLsn = run.failure().lsn();
+            e.repaired = run.repaired();
         }
-        // After the commit, as every updater: whoever sees the run counted finds its event committed.
-        // The run's final gauges, exactly as its event carries them (a stream sets the same).
-        block.counters.setRelease(Manager.SEGMENTS_FOUND, segmentsFound);
-        if (lastValidLsn >= 0) {
-            block.counters.setRelease(Manager.LAST_VALID_LSN, lastValidLsn);
+        // The event first, then the run's final gauges exactly as its event carries them (a stream sets
+        // the same), then the count: whoever sees the run counted finds its event and its figures.
+        RECOVER.commit(block.recover, e, run.status());
+        block.counters.setRelease(Manager.SEGMENTS_FOUND, run.segmentsFound());
+        if (run.lastValidLsn() >= 0) {
+            block.counters.setRelease(Manager.LAST_VALID_LSN, run.lastValidLsn());
         }
-        if (reason != null) {
-            block.countAnomaly(reason, action);
+        if (run.anomaly() != null) {
+            block.countAnomaly(run.anomaly());
         }
-        block.recover().record(durationNs, status);
-    }
-
-    /** Package-private with the timing a parameter so a test can make the commit fail; callers pass the constant. */
-    void commit(EventTiming timing, RecoveryEvent e, long startNs, long durationNs, Status status, String directory,
-                long segmentsFound, long segmentsReplayed, long records, long bytes, long lastValidLsn, long droppedBytes,
-                String detail, String mode, String reason, String action, long failureSegmentId, long failureOffset,
-                long failureLsn, boolean repaired) {
-        try {
-            timing.spanOrBegin(e, startNs, durationNs);
-            if (e.shouldCommit()) {
-                e.directory = directory;
-                e.segmentsFound = segmentsFound;
-                e.segmentsReplayed = segmentsReplayed;
-                e.records = records;
-                e.bytes = bytes;
-                e.lastValidLsn = lastValidLsn;
-                e.droppedBytes = droppedBytes;
-                e.status = Status.nameOf(status);
-                e.detail = detail;
-                e.mode = mode;
-                e.reason = reason;
-                e.action = action;
-                e.failureSegmentId = failureSegmentId;
-                e.failureOffset = failureOffset;
-                e.failureLsn = failureLsn;
-                e.repaired = repaired;
-                e.commit();
-            }
-        } catch (RuntimeException ex) {
-            // JFR must never fail the recovery; the run is counted above regardless.
-            block.counters.addRelease(Manager.JFR_ERRORS, 1);
-        }
+        RECOVER.count(block.recover, run.status());
     }
 }

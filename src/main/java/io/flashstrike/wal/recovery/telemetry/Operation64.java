@@ -5,7 +5,7 @@ import io.flashstrike.wal.recovery.telemetry.internal.Padding;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collections;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** 128 bytes between the object header and the hot fields. */
@@ -30,7 +30,8 @@ abstract class Operation64Pad1 extends Operation64Fields {
 }
 
 /**
- * A 64-bit operation metric (the C++ engine's {@code stats::operation64}, ported): counts per {@link Status},
+ * A 64-bit operation metric (the C++ engine's {@code stats::operation64}, ported): counts per outcome
+ * (any enum, described by an {@link OutcomeType}; the WAL's {@link Status} by default),
  * total/min/max duration and a log-linear latency distribution (relative error at most 0.79 %,
  * see {@link LogLinearBuckets}), in fixed memory.
  *
@@ -44,16 +45,17 @@ abstract class Operation64Pad1 extends Operation64Fields {
  * </ul>
  *
  * <h2>Memory ordering</h2>
- * The writer stores every cell with {@code setRelease}, in the order status count, bucket,
+ * The writer stores every cell with {@code setRelease}, in the order outcome count, bucket,
  * total, min, max, count; the reader loads with {@code getAcquire} in the reverse order. Each
  * value is therefore untorn and monotonic across snapshots, and a snapshot taken while the
  * writer records is never <em>behind</em> itself: every field read later reflects at least the
- * records seen by the fields read before it ({@code statusCounts >= histogram >= count}), by at
+ * records seen by the fields read before it ({@code outcomeCounts >= histogram >= count}), by at
  * most the records recorded during the copy. On x86 a release store is a plain store.
  *
  * <h2>Layout</h2>
- * The scalar fields sit between two 128-byte pad layers; the per-status counts and the buckets
- * live in one {@code long[]} padded by 128 bytes at both ends. See the {@code internal} package.
+ * The scalar fields sit between two 128-byte pad layers; the buckets and then the per-outcome
+ * counts live in one {@code long[]} padded by 128 bytes at both ends (buckets first, so both
+ * bases are constants whatever the outcome count). See the {@code internal} package.
  */
 public final class Operation64 extends Operation64Pad1 {
     private static final VarHandle COUNT;
@@ -74,27 +76,51 @@ public final class Operation64 extends Operation64Pad1 {
         }
     }
 
-    /** First cell of the per-status counts. */
-    static final int STATUS_BASE = Padding.PAD_LONGS;
     /** First cell of the latency buckets. */
-    static final int BUCKET_BASE = STATUS_BASE + Status.count();
-    /** Cells in all: pad, statuses, buckets, pad. */
-    static final int CELLS = BUCKET_BASE + LogLinearBuckets.BUCKET_COUNT + Padding.PAD_LONGS;
+    static final int BUCKET_BASE = Padding.PAD_LONGS;
+    /** First cell of the per-outcome counts. */
+    static final int OUTCOME_BASE = BUCKET_BASE + LogLinearBuckets.BUCKET_COUNT;
 
+    private final OutcomeType<?> outcomes;
+    /** The outcome enum: one compare on the hot path instead of {@code getDeclaringClass()}. */
+    private final Class<?> outcomeClass;
+    private final long[] cells;
 
-    private final long[] cells = new long[CELLS];
+    /** A metric whose outcomes are the WAL's {@link Status}. */
+    public Operation64() {
+        this(Status.OUTCOMES);
+    }
+
+    /** A metric whose outcomes are {@code outcomes}' enum. */
+    public Operation64(OutcomeType<?> outcomes) {
+        this.outcomes = outcomes;
+        this.outcomeClass = outcomes.type();
+        this.cells = new long[cells(outcomes)];
+    }
+
+    /** @return cells in all: pad, buckets, outcomes, pad */
+    static int cells(OutcomeType<?> outcomes) {
+        return OUTCOME_BASE + outcomes.count() + Padding.PAD_LONGS;
+    }
+
+    /** @return the outcomes this metric counts */
+    public OutcomeType<?> outcomes() {
+        return outcomes;
+    }
 
     /**
      * Records one operation. Single writer only; wait-free; no allocation; never throws.
      *
      * @param durationNs the operation's duration in nanoseconds; a negative value (a clock step
      *                   between two readings) is recorded as 0
-     * @param status     the outcome; {@code null} is recorded as {@link Status#UNKNOWN}
+     * @param outcome    the outcome, a constant of {@link #outcomes()}' enum; {@code null} (or a
+     *                   constant of another enum) is recorded as its {@link OutcomeType#unknown()}
      */
-    public void record(long durationNs, Status status) {
+    public void record(long durationNs, Enum<?> outcome) {
         long d = Math.max(0L, durationNs);
         long[] c = cells;
-        int s = STATUS_BASE + (status == null ? Status.UNKNOWN.ordinal() : status.ordinal());
+        int s = OUTCOME_BASE + (outcome != null && outcome.getClass() == outcomeClass ? outcome.ordinal()
+                : outcomes.indexOf(outcome));
         CELL.setRelease(c, s, c[s] + 1);
         int b = BUCKET_BASE + LogLinearBuckets.indexOf(d);
         CELL.setRelease(c, b, c[b] + 1);
@@ -114,30 +140,34 @@ public final class Operation64 extends Operation64Pad1 {
         long max = (long) MAX.getAcquire(this);
         long min = (long) MIN.getAcquire(this);
         long total = (long) TOTAL.getAcquire(this);
-        long[] copy = new long[CELLS];
-        for (int i = BUCKET_BASE + LogLinearBuckets.BUCKET_COUNT - 1; i >= STATUS_BASE; i--) {
+        long[] copy = new long[cells.length];
+        // The reverse of the writer's order: buckets, then outcome counts (so outcomes >= histogram).
+        for (int i = BUCKET_BASE; i < OUTCOME_BASE; i++) {
             copy[i] = (long) CELL.getAcquire(cells, i);
         }
-        EnumMap<Status, Long> byStatus = new EnumMap<>(Status.class);
+        for (int i = OUTCOME_BASE; i < OUTCOME_BASE + outcomes.count(); i++) {
+            copy[i] = (long) CELL.getAcquire(cells, i);
+        }
+        Map<Enum<?>, Long> byOutcome = new LinkedHashMap<>();
         long successes = 0;
         long failures = 0;
-        for (Status st : Status.values()) {
-            long n = copy[STATUS_BASE + st.ordinal()];
-            byStatus.put(st, n);
-            if (st.isOk()) {
-                successes = n;
+        for (Enum<?> o : outcomes.constants()) {
+            long n = copy[OUTCOME_BASE + o.ordinal()];
+            byOutcome.put(o, n);
+            if (outcomes.isSuccess(o.ordinal())) {
+                successes += n;
             } else {
                 failures += n;
             }
         }
         // min is read before the counts: it may not show a record they do (then it is unset).
         return new Snapshot(successes, failures, total, min == Long.MAX_VALUE ? 0 : min, max,
-                Collections.unmodifiableMap(byStatus), LatencyDistribution.ofDense(copy, BUCKET_BASE));
+                Collections.unmodifiableMap(byOutcome), outcomes, LatencyDistribution.ofDense(copy, BUCKET_BASE));
     }
 
     /**
      * Emits this metric under {@code name}: {@code name_total} per {@code outcome}/{@code status}
-     * (every status, zeros included, so rates work from the first scrape), a
+     * ({@code status} the outcome constant's name, every constant, zeros included, so rates work from the first scrape), a
      * {@code name_duration_seconds} histogram (cumulative since start; the collector's bounds) and
      * {@code name_duration_min_seconds}/{@code name_duration_max_seconds} gauges.
      */
@@ -148,25 +178,26 @@ public final class Operation64 extends Operation64Pad1 {
     /**
      * Immutable view of an {@link Operation64} at one instant.
      *
-     * @param successes      operations recorded with {@link Status#OK}
-     * @param failures       operations recorded with any other status
-     * @param totalNanos     sum of all durations, failures included
-     * @param minNanos       shortest duration, 0 when nothing was recorded
-     * @param maxNanos       longest duration, 0 when nothing was recorded
-     * @param countsByStatus count per status, every status present
-     * @param latency        the distribution of all durations, failures included
+     * @param successes       operations recorded with an outcome that counts as a success
+     * @param failures        operations recorded with any other outcome
+     * @param totalNanos      sum of all durations, failures included
+     * @param minNanos        shortest duration, 0 when nothing was recorded
+     * @param maxNanos        longest duration, 0 when nothing was recorded
+     * @param countsByOutcome count per outcome constant, every constant present, in ordinal order
+     * @param outcomes        the outcomes counted
+     * @param latency         the distribution of all durations, failures included
      */
     public record Snapshot(long successes, long failures, long totalNanos, long minNanos, long maxNanos,
-                           Map<Status, Long> countsByStatus, LatencyDistribution latency) {
+                           Map<Enum<?>, Long> countsByOutcome, OutcomeType<?> outcomes, LatencyDistribution latency) {
 
         /** @return successes plus failures */
         public long count() {
             return successes + failures;
         }
 
-        /** @return operations recorded with {@code status} */
-        public long count(Status status) {
-            return countsByStatus.get(status);
+        /** @return operations recorded with {@code outcome}; 0 for a constant of another enum */
+        public long count(Enum<?> outcome) {
+            return countsByOutcome.getOrDefault(outcome, 0L);
         }
 
         /** @return mean duration in nanoseconds, 0 when empty */
@@ -186,10 +217,10 @@ public final class Operation64 extends Operation64Pad1 {
 
         /** Emits this snapshot; see {@link Operation64#collect}. */
         public void collect(String name, MetricsCollector c) {
-            for (Status st : Status.values()) {
-                c.pushLabel("outcome", st.isOk() ? "success" : "failure");
-                c.pushLabel("status", st.name());
-                c.counter(name + "_total", "Operations completed, by outcome and status", count(st));
+            for (Map.Entry<Enum<?>, Long> o : countsByOutcome.entrySet()) {
+                c.pushLabel("outcome", outcomes.isSuccess(o.getKey().ordinal()) ? "success" : "failure");
+                c.pushLabel("status", o.getKey().name());
+                c.counter(name + "_total", "Operations completed, by outcome and status", o.getValue());
                 c.popLabel();
                 c.popLabel();
             }

@@ -1,9 +1,9 @@
 package io.flashstrike.wal.recovery.telemetry;
 
-import io.flashstrike.wal.recovery.telemetry.internal.PaddedCounters;
+import io.flashstrike.wal.recovery.telemetry.jfr.FinishSegmentEvent;
+import io.flashstrike.wal.recovery.telemetry.jfr.PreloadSegmentEvent;
 
 import java.io.UncheckedIOException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Telemetry of the WAL recovery worker's segment preloader (the C++ engine's
@@ -14,38 +14,36 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * Written by one {@link SegmentPreloaderUpdater} (the worker thread); read from any thread through
  * {@link #dump}, {@link #collect} and the metrics' snapshots. See {@link Operation64} for the
- * threading contract and the layout.
+ * threading contract and the layout, {@link TelemetryBlock} for what every block shares.
  */
 public final class SegmentPreloader {
-    private static final AtomicLong IDS = new AtomicLong();
-    /** The help of {@code prefix_jfr_errors_total}, one family for the three blocks. */
-    static final String JFR_ERRORS_HELP = "JFR event commits that threw; the operation was counted in the metrics regardless";
-    static final int JFR_ERRORS = 0;
-
-    private final Operation64 preloadSegment = new Operation64();
-    private final Operation64 finishSegment = new Operation64();
-    private final long id = IDS.incrementAndGet();
-    /** Written by the updater only when a JFR commit throws; off the hot path. */
-    final PaddedCounters counters = new PaddedCounters(1);
+    private final TelemetryBlock block = new TelemetryBlock("wal_recovery_worker", WalOperations.PRELOADER, f -> { });
+    final TimedOperation<PreloadSegmentEvent, Status> preload = block.operation(WalOperations.PRELOAD_SEGMENT);
+    final TimedOperation<FinishSegmentEvent, Status> finish = block.operation(WalOperations.FINISH_SEGMENT);
 
     /** @return the {@code preload_segment} metric */
     public Operation64 preloadSegment() {
-        return preloadSegment;
+        return preload.distribution();
     }
 
     /** @return the {@code finish_segment} metric */
     public Operation64 finishSegment() {
-        return finishSegment;
+        return finish.distribution();
+    }
+
+    /** @return the operations, their exposition and dump, as every block has them */
+    public TelemetryBlock block() {
+        return block;
     }
 
     /** @return JFR commits of this block's events that threw (the operations still counted) */
     public long jfrErrors() {
-        return counters.getAcquire(JFR_ERRORS);
+        return block.jfrErrors();
     }
 
     /** @return this block's identity within the JVM, as carried by its statistics events */
     public long id() {
-        return id;
+        return block.id();
     }
 
     /**
@@ -62,10 +60,7 @@ public final class SegmentPreloader {
      * @throws UncheckedIOException if {@code out} throws
      */
     public void dump(String label, Appendable out) {
-        DumpFrame.open(label, out)
-                .operation(" Preload segment: ", preloadSegment.snapshot())
-                .operation(" Finish segment : ", finishSegment.snapshot())
-                .close();
+        block.dump(label, out);
     }
 
     /**
@@ -74,13 +69,6 @@ public final class SegmentPreloader {
      * {@code prefix_jfr_errors_total}.
      */
     public void collect(String prefix, MetricsCollector collector) {
-        collector.pushLabel("subsystem", "wal_recovery_worker");
-        try {
-            preloadSegment.collect(prefix + "_preload_segment", collector);
-            finishSegment.collect(prefix + "_finish_segment", collector);
-            collector.counter(prefix + "_jfr_errors_total", JFR_ERRORS_HELP, jfrErrors());
-        } finally {
-            collector.popLabel();
-        }
+        block.collect(prefix, collector);
     }
 }

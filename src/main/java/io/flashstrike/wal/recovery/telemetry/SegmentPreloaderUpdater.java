@@ -1,6 +1,5 @@
 package io.flashstrike.wal.recovery.telemetry;
 
-import io.flashstrike.wal.recovery.telemetry.jfr.EventTiming;
 import io.flashstrike.wal.recovery.telemetry.jfr.FinishSegmentEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.PeriodicStatistics;
 import io.flashstrike.wal.recovery.telemetry.jfr.PreloadSegmentEvent;
@@ -8,7 +7,8 @@ import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent
 
 /**
  * Records the preloader worker's operations into a {@link SegmentPreloader} and, when enabled,
- * as JFR events ({@value PreloadSegmentEvent#NAME}, {@value FinishSegmentEvent#NAME}).
+ * as JFR events ({@value PreloadSegmentEvent#NAME}, {@value FinishSegmentEvent#NAME}), through
+ * the seam every operation shares ({@link OperationType#end}, {@link OperationType#complete}).
  *
  * <h2>Threading contract</h2>
  * <b>Single writer</b>: one thread (the preloader worker) owns an updater; it reuses one event
@@ -19,8 +19,8 @@ import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent
  * One {@code System.nanoTime()} per call (the operation's end; the caller took the start). With
  * JFR off or the event disabled: that read, one enabled check, {@link Operation64#record}; no
  * allocation. With the event enabled: the event's fields are filled and committed, its span set
- * from our two readings ({@link EventTiming}), so JFR reads no clock. Never throws: a JFR failure
- * is counted in {@link #jfrErrors()} (exported as {@code prefix_jfr_errors_total}) and the metric is recorded regardless.
+ * from our two readings, so JFR reads no clock. Never throws: a JFR failure is counted in
+ * {@link #jfrErrors()} (exported as {@code prefix_jfr_errors_total}) and the metric is recorded regardless.
  *
  * <h2>Lifecycle</h2>
  * A new updater registers its block for the periodic {@value SegmentPreloaderStatisticsEvent#NAME}
@@ -38,21 +38,19 @@ import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent
  * }</pre>
  */
 public final class SegmentPreloaderUpdater implements AutoCloseable {
-    private static final EventTiming PRELOAD_TIMING = EventTiming.of(PreloadSegmentEvent.class);
-    private static final EventTiming FINISH_TIMING = EventTiming.of(FinishSegmentEvent.class);
+    private static final OperationType<PreloadSegmentEvent, Status> PRELOAD = WalOperations.PRELOAD_SEGMENT;
+    private static final OperationType<FinishSegmentEvent, Status> FINISH = WalOperations.FINISH_SEGMENT;
 
     private final SegmentPreloader block;
-    private final Operation64 preload;
-    private final Operation64 finish;
-    private final PreloadSegmentEvent preloadEvent = new PreloadSegmentEvent();
-    private final FinishSegmentEvent finishEvent = new FinishSegmentEvent();
+    private final TimedOperation<PreloadSegmentEvent, Status> preload;
+    private final TimedOperation<FinishSegmentEvent, Status> finish;
     private final PeriodicStatistics.Registration statistics;
     private boolean closed;
 
     public SegmentPreloaderUpdater(SegmentPreloader metrics) {
         this.block = metrics;
-        this.preload = metrics.preloadSegment();
-        this.finish = metrics.finishSegment();
+        this.preload = metrics.preload;
+        this.finish = metrics.finish;
         this.statistics = PeriodicStatistics.register(SegmentPreloaderStatisticsEvent.class, metrics,
                 SegmentPreloaderUpdater::emitStatistics);
     }
@@ -70,7 +68,7 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
         try {
             statistics.emit();
         } catch (RuntimeException ex) {
-            jfrError();
+            preload.jfrError();
         } finally {
             statistics.close();
         }
@@ -78,7 +76,7 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
 
     /** Records a preload that started at {@code startNs} ({@code System.nanoTime()}) and ends now. */
     public void onPreloadSegment(long startNs, Status status) {
-        onPreloadSegment(startNs, status, -1L, null, 0L, 0L, null);
+        onPreloadSegment(startNs, status, -1L, null, 0L, 0L, null); // every field set: the event object is reused
     }
 
     /**
@@ -92,14 +90,15 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
      */
     public void onPreloadSegment(long startNs, Status status, long segmentId, String path, long bytes,
                                  long records, String detail) {
-        long durationNs = System.nanoTime() - startNs;
-        PreloadSegmentEvent e = preloadEvent;
-        if (e.isEnabled()) {
-            commitPreload(PRELOAD_TIMING, e, startNs, durationNs, status, segmentId, path, bytes, records, detail);
+        PreloadSegmentEvent e = PRELOAD.end(preload, startNs);
+        if (e != null) {
+            e.segmentId = segmentId;
+            e.path = path;
+            e.bytes = bytes;
+            e.records = records;
+            e.detail = detail;
         }
-        // Recorded after the commit: a statistics snapshot that counts this operation then finds its
-        // event already committed, so a stream never sees a total ahead of the events (no false loss).
-        preload.record(durationNs, status);
+        PRELOAD.complete(preload, e, status);
     }
 
     /** Records a finish that started at {@code startNs} ({@code System.nanoTime()}) and ends now. */
@@ -116,58 +115,19 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
      * @param detail    what failed; null on success
      */
     public void onFinishSegment(long startNs, Status status, long segmentId, String path, long bytes, String detail) {
-        long durationNs = System.nanoTime() - startNs;
-        FinishSegmentEvent e = finishEvent;
-        if (e.isEnabled()) {
-            commitFinish(FINISH_TIMING, e, startNs, durationNs, status, segmentId, path, bytes, detail);
+        FinishSegmentEvent e = FINISH.end(finish, startNs);
+        if (e != null) {
+            e.segmentId = segmentId;
+            e.path = path;
+            e.bytes = bytes;
+            e.detail = detail;
         }
-        finish.record(durationNs, status); // after the commit, as above
+        FINISH.complete(finish, e, status);
     }
 
     /** @return JFR commits that threw (none expected); also exported as {@code prefix_jfr_errors_total} */
     public long jfrErrors() {
         return block.jfrErrors();
-    }
-
-    /** The slow path of a commit that threw: counted in the block, readable by any thread. */
-    private void jfrError() {
-        block.counters.addRelease(SegmentPreloader.JFR_ERRORS, 1);
-    }
-
-    /** Package-private with the timing a parameter so a test can make the commit fail; callers pass the constant. */
-    void commitPreload(EventTiming timing, PreloadSegmentEvent e, long startNs, long durationNs, Status status,
-                               long segmentId, String path, long bytes, long records, String detail) {
-        try {
-            timing.spanOrBegin(e, startNs, durationNs);
-            if (e.shouldCommit()) {
-                e.segmentId = segmentId;
-                e.path = path;
-                e.bytes = bytes;
-                e.records = records;
-                e.status = Status.nameOf(status);
-                e.detail = detail;
-                e.commit();
-            }
-        } catch (RuntimeException ex) {
-            jfrError();
-        }
-    }
-
-    void commitFinish(EventTiming timing, FinishSegmentEvent e, long startNs, long durationNs, Status status,
-                              long segmentId, String path, long bytes, String detail) {
-        try {
-            timing.spanOrBegin(e, startNs, durationNs);
-            if (e.shouldCommit()) {
-                e.segmentId = segmentId;
-                e.path = path;
-                e.bytes = bytes;
-                e.status = Status.nameOf(status);
-                e.detail = detail;
-                e.commit();
-            }
-        } catch (RuntimeException ex) {
-            jfrError();
-        }
     }
 
     private static void emitStatistics(SegmentPreloader block) {

@@ -1,6 +1,10 @@
 package io.flashstrike.wal.recovery.telemetry;
 
 import io.flashstrike.wal.recovery.telemetry.internal.PaddedCounters;
+import io.flashstrike.wal.recovery.telemetry.jfr.ReadSegmentEvent;
+import io.flashstrike.wal.recovery.telemetry.jfr.WaitForSegmentEvent;
+
+import java.util.List;
 
 /**
  * Telemetry of the replay thread's segment reader (the C++ engine's
@@ -17,20 +21,25 @@ public final class SegmentReader {
     static final int RECORDS = 0;
     static final int BYTES = 1;
     static final int FILL_NANOS = 2;
-    static final int JFR_ERRORS = 3;
 
-    private final Operation64 waitForSegment = new Operation64();
-    private final Operation64 readSegment = new Operation64();
-    final PaddedCounters counters = new PaddedCounters(4);
+    final PaddedCounters counters = new PaddedCounters(3);
+    private final TelemetryBlock block = new TelemetryBlock("wal_segment_reader", WalOperations.READER, this::foldExtras);
+    final TimedOperation<WaitForSegmentEvent, Status> waitFor = block.operation(WalOperations.WAIT_FOR_SEGMENT);
+    final TimedOperation<ReadSegmentEvent, Status> read = block.operation(WalOperations.READ_SEGMENT);
 
     /** @return the {@code wait_for_segment} metric */
     public Operation64 waitForSegment() {
-        return waitForSegment;
+        return waitFor.distribution();
     }
 
     /** @return the {@code read_segment} metric */
     public Operation64 readSegment() {
-        return readSegment;
+        return read.distribution();
+    }
+
+    /** @return the operations, their exposition and dump, as every block has them */
+    public TelemetryBlock block() {
+        return block;
     }
 
     /** @return records delivered so far */
@@ -49,22 +58,18 @@ public final class SegmentReader {
      */
     public long fillWaitNanos() {
         return counters.getAcquire(FILL_NANOS);
-
     }
 
     /** @return JFR commits of this block's events that threw (the operations still counted) */
     public long jfrErrors() {
-        return counters.getAcquire(JFR_ERRORS);
+        return block.jfrErrors();
     }
 
     /** Prints the block's frame; see {@link SegmentPreloader#dump}. */
     public void dump(String label, Appendable out) {
-        DumpFrame.open(label, out)
-                .operation(" Wait for segment: ", waitForSegment.snapshot())
-                .operation(" Read segment    : ", readSegment.snapshot())
-                .value(" Records read    : ", records())
-                .value(" Bytes read      : ", bytes())
-                .close();
+        block.dump(label, out, List.of("Records read", "Bytes read"), 0, frame -> frame
+                .value("Records read", records())
+                .value("Bytes read", bytes()));
     }
 
     /**
@@ -73,17 +78,21 @@ public final class SegmentReader {
      * {@code prefix_wait_for_segment_fill_seconds_total}, {@code prefix_jfr_errors_total}.
      */
     public void collect(String prefix, MetricsCollector collector) {
-        collector.pushLabel("subsystem", "wal_segment_reader");
-        try {
-            waitForSegment.collect(prefix + "_wait_for_segment", collector);
-            readSegment.collect(prefix + "_read_segment", collector);
-            collector.counter(prefix + "_records_read_total", "Records delivered to the replay consumer", records());
-            collector.counter(prefix + "_read_bytes_total", "Bytes of records delivered to the replay consumer", bytes());
-            collector.counter(prefix + "_wait_for_segment_fill_seconds_total",
+        block.collect(prefix, collector, (p, c) -> {
+            c.counter(p + "_records_read_total", "Records delivered to the replay consumer", records());
+            c.counter(p + "_read_bytes_total", "Bytes of records delivered to the replay consumer", bytes());
+            c.counter(p + "_wait_for_segment_fill_seconds_total",
                     "Replay's wait for the first segment of each run (the pipeline filling, not a stall)", fillWaitNanos() / 1e9);
-            collector.counter(prefix + "_jfr_errors_total", SegmentPreloader.JFR_ERRORS_HELP, jfrErrors());
-        } finally {
-            collector.popLabel();
+        });
+    }
+
+    /** A mirror's counters from a recorded event: what {@link SegmentReaderUpdater} adds beside the distributions. */
+    private void foldExtras(RecordedFields e) {
+        if (e.eventName().equals(WalOperations.READ_SEGMENT.eventName())) {
+            counters.addRelease(RECORDS, e.getLong("records"));
+            counters.addRelease(BYTES, e.getLong("bytes"));
+        } else if (e.eventName().equals(WalOperations.WAIT_FOR_SEGMENT.eventName()) && e.getBoolean("fill")) {
+            counters.addRelease(FILL_NANOS, e.durationNanos());
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.flashstrike.wal.recovery.telemetry;
 
-import io.flashstrike.wal.recovery.telemetry.jfr.EventTiming;
 import io.flashstrike.wal.recovery.telemetry.jfr.ReadSegmentEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.WaitForSegmentEvent;
 
@@ -11,15 +10,14 @@ import io.flashstrike.wal.recovery.telemetry.jfr.WaitForSegmentEvent;
  * <p>Single writer: the replay thread. Same cost model as {@link SegmentPreloaderUpdater}: one
  * clock read per call, no allocation, never throws (a JFR commit that throws is counted in
  * {@link SegmentReader#jfrErrors()}). Called once per segment, not per record: the
- * record loop stays free of telemetry.
+ * record loop stays free of telemetry. Every figure is counted after the event is committed
+ * (see {@link OperationType}), so a reader that sees it finds the event in the recording.
  */
 public final class SegmentReaderUpdater {
-    private static final EventTiming WAIT_TIMING = EventTiming.of(WaitForSegmentEvent.class);
-    private static final EventTiming READ_TIMING = EventTiming.of(ReadSegmentEvent.class);
+    private static final OperationType<WaitForSegmentEvent, Status> WAIT = WalOperations.WAIT_FOR_SEGMENT;
+    private static final OperationType<ReadSegmentEvent, Status> READ = WalOperations.READ_SEGMENT;
 
     private final SegmentReader block;
-    private final WaitForSegmentEvent waitEvent = new WaitForSegmentEvent();
-    private final ReadSegmentEvent readEvent = new ReadSegmentEvent();
     /** One updater per recovery run: its first wait is the pipeline filling. */
     private boolean filled;
 
@@ -35,15 +33,15 @@ public final class SegmentReaderUpdater {
      * @return the wait in nanoseconds
      */
     public long onWaitForSegment(long startNs, Status status, long segmentId) {
-        long durationNs = System.nanoTime() - startNs;
         boolean fill = !filled;
         filled = true;
-        WaitForSegmentEvent e = waitEvent;
-        if (e.isEnabled()) {
-            commitWait(WAIT_TIMING, e, startNs, durationNs, segmentId, fill);
+        WaitForSegmentEvent e = WAIT.end(block.waitFor, startNs);
+        if (e != null) {
+            e.segmentId = segmentId;
+            e.fill = fill;
         }
-        // Recorded after the commit, as the preloader's: a reader that sees the count finds the event committed.
-        block.waitForSegment().record(durationNs, status);
+        WAIT.complete(block.waitFor, e, status);
+        long durationNs = block.waitFor.lastNanos();
         if (fill) {
             block.counters.addRelease(SegmentReader.FILL_NANOS, durationNs);
         }
@@ -56,49 +54,16 @@ public final class SegmentReaderUpdater {
      */
     public void onReadSegment(long startNs, Status status, long segmentId, String path, long records, long bytes,
                               long lastLsn) {
-        long durationNs = System.nanoTime() - startNs;
-        ReadSegmentEvent e = readEvent;
-        if (e.isEnabled()) {
-            commitRead(READ_TIMING, e, startNs, durationNs, status, segmentId, path, records, bytes, lastLsn);
+        ReadSegmentEvent e = READ.end(block.read, startNs);
+        if (e != null) {
+            e.segmentId = segmentId;
+            e.path = path;
+            e.records = records;
+            e.bytes = bytes;
+            e.lastLsn = lastLsn;
         }
+        READ.complete(block.read, e, status);
         block.counters.addRelease(SegmentReader.RECORDS, records);
         block.counters.addRelease(SegmentReader.BYTES, bytes);
-        block.readSegment().record(durationNs, status);
-    }
-
-    /** Package-private with the timing a parameter so a test can make the commit fail; callers pass the constant. */
-    void commitWait(EventTiming timing, WaitForSegmentEvent e, long startNs, long durationNs, long segmentId, boolean fill) {
-        try {
-            timing.spanOrBegin(e, startNs, durationNs);
-            if (e.shouldCommit()) {
-                e.segmentId = segmentId;
-                e.fill = fill;
-                e.commit();
-            }
-        } catch (RuntimeException ex) {
-            jfrError(); // JFR must never fail the replay; the metric is recorded regardless
-        }
-    }
-
-    void commitRead(EventTiming timing, ReadSegmentEvent e, long startNs, long durationNs, Status status, long segmentId,
-                    String path, long records, long bytes, long lastLsn) {
-        try {
-            timing.spanOrBegin(e, startNs, durationNs);
-            if (e.shouldCommit()) {
-                e.segmentId = segmentId;
-                e.path = path;
-                e.records = records;
-                e.bytes = bytes;
-                e.lastLsn = lastLsn;
-                e.status = Status.nameOf(status);
-                e.commit();
-            }
-        } catch (RuntimeException ex) {
-            jfrError();
-        }
-    }
-
-    private void jfrError() {
-        block.counters.addRelease(SegmentReader.JFR_ERRORS, 1);
     }
 }

@@ -29,6 +29,9 @@ public enum Status {
 
     private static final Status[] VALUES = values();
 
+    /** {@link #OK} is the one success; a null outcome counts as {@link #UNKNOWN}. */
+    public static final OutcomeType<Status> OUTCOMES = OutcomeType.of(Status.class, UNKNOWN, OK);
+
     /** @return {@code true} only for {@link #OK}. */
     public boolean isOk() {
         return this == OK;

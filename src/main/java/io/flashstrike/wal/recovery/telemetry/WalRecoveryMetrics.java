@@ -1,5 +1,7 @@
 package io.flashstrike.wal.recovery.telemetry;
 
+import java.util.List;
+
 /**
  * The WAL recovery metrics aggregator: the three blocks of one recovery pipeline (preloader,
  * reader, manager), dumped and collected together.
@@ -22,6 +24,11 @@ public final class WalRecoveryMetrics {
 
     public SegmentPreloader segmentPreloader() {
         return segmentPreloader;
+    }
+
+    /** @return the three blocks as every block is seen (operations, subsystem), in collection order */
+    public List<TelemetryBlock> blocks() {
+        return List.of(manager.block(), segmentReader.block(), segmentPreloader.block());
     }
 
     /** Prints the three frames, labelled {@code label Recovery Manager}, {@code ... Segment Reader}, {@code ... Segment Preloader}. */

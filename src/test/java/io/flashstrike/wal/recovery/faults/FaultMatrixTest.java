@@ -253,7 +253,7 @@ class FaultMatrixTest {
         List<RecordedEvent> preloads = ran.events(PreloadSegmentEvent.NAME).stream()
                 .filter(e -> e.getString("path").startsWith(dir)).toList();
         List<String> expectedStatuses = expectedPreloadStatuses(sc, mode);
-        // Compared as read back (WalEvents.register() keeps JDK-8382242 away); on JDK 17 alone a
+        // Compared as read back (WalOperations.register() keeps JDK-8382242 away); on JDK 17 alone a
         // pooled status the JDK wrote as a dangling reference is allowed (StalePooledStringTest).
         assertEquals(expectedStatuses, allowingJdk17StalePool(expectedStatuses,
                 preloads.stream().map(e -> e.getString("status")).toList(), ctx), ctx);

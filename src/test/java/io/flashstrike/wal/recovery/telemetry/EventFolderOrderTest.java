@@ -1,5 +1,7 @@
 package io.flashstrike.wal.recovery.telemetry;
 
+import io.flashstrike.wal.stream.EventFolder;
+
 import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryMode;
 import io.flashstrike.wal.recovery.ReplayConsumerException;

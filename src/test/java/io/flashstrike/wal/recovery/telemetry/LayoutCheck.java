@@ -80,9 +80,10 @@ public final class LayoutCheck {
 
         // The cells array: its written region must keep PAD_BYTES from its header and its end.
         long base = VM.current().arrayBaseOffset("long");
-        long firstCell = base + (long) Operation64.STATUS_BASE * Long.BYTES;
-        long arrayEnd = base + (long) Operation64.CELLS * Long.BYTES;
-        long lastCellEnd = base + (long) (Operation64.CELLS - Padding.PAD_LONGS) * Long.BYTES;
+        int cells = Operation64.cells(Status.OUTCOMES);
+        long firstCell = base + (long) Operation64.BUCKET_BASE * Long.BYTES;
+        long arrayEnd = base + (long) cells * Long.BYTES;
+        long lastCellEnd = base + (long) (cells - Padding.PAD_LONGS) * Long.BYTES;
         if (firstCell - base < Padding.PAD_BYTES || arrayEnd - lastCellEnd < Padding.PAD_BYTES) {
             v.add("cells array written region is not padded by " + Padding.PAD_BYTES + " bytes");
         }

@@ -76,7 +76,7 @@ class Operation64Test {
         Operation64.Snapshot s = op.snapshot();
         op.record(20, Status.OK);
         assertEquals(1, s.count());
-        assertThrows(UnsupportedOperationException.class, () -> s.countsByStatus().put(Status.OK, 5L));
+        assertThrows(UnsupportedOperationException.class, () -> s.countsByOutcome().put(Status.OK, 5L));
         assertEquals(2, op.snapshot().count());
     }
 }

@@ -64,8 +64,8 @@ class ReadmeClaimsTest {
     void everyFamilyTheCodeExportsIsNamedInTheReadme() throws Exception {
         String readme = Files.readString(README, StandardCharsets.UTF_8);
         WalRecoveryMetrics metrics = new WalRecoveryMetrics();
-        new ManagerUpdater(metrics.manager()).onRecover(System.nanoTime(), Status.CHECKSUM_MISMATCH, "/wal", 1, 1, 1, 1, 1, 0,
-                "x", "tolerate-tail", "BAD_RECORD_CRC", "failed", 0, 64, 1, false);
+        new ManagerUpdater(metrics.manager()).onRecover(System.nanoTime(), new RunSummary(Status.CHECKSUM_MISMATCH, "/wal",
+                "tolerate-tail", 1, 1, 1, 1, 1, 0, "x", new Anomaly("BAD_RECORD_CRC", "failed"), new RunSummary.Position(0, 64, 1), false));
         String text;
         try (WalEventStream stream = WalEventStream.inProcess(Configuration.getConfiguration("default"), new WalRecoveryMetrics())) {
             text = WalMetricsSource.text(c -> {

@@ -1,5 +1,7 @@
 package io.flashstrike.wal.recovery.telemetry.jfr;
 
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
+
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloader;
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.Status;
@@ -27,7 +29,7 @@ public final class StalePoolProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        WalEvents.register();
+        WalOperations.register();
         Path dir = Path.of(args[0]);
         record(dir.resolve("first.jfr"), 2);
         Path second = dir.resolve("second.jfr");
