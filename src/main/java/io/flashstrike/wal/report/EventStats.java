@@ -1,7 +1,6 @@
 package io.flashstrike.wal.report;
 
-import io.flashstrike.wal.recovery.telemetry.Operation64;
-import io.flashstrike.wal.recovery.telemetry.Status;
+import io.flashstrike.wal.recovery.telemetry.LatencyDistribution;
 import io.flashstrike.wal.report.rule.WalEventTypes;
 import org.openjdk.jmc.common.item.Aggregators;
 import org.openjdk.jmc.common.item.IItem;
@@ -25,7 +24,7 @@ import java.util.TreeMap;
  * Figures of one {@code flashstrike.wal.*} event type. Count, total, min, max and mean come from
  * the JMC parser's {@code IItemCollection} aggregators, failures from a count per distinct
  * status; the percentiles from the same log-linear buckets as the live metrics
- * ({@link Operation64}: at most 0.79 % above the exact value, never below it).
+ * ({@link LatencyDistribution}: at most 0.79 % above the exact value, never below it).
  */
 public final class EventStats {
     /** The percentiles every output reports, in percent. */
@@ -41,7 +40,7 @@ public final class EventStats {
     private final long bytes;
     private final boolean hasBytes;
     private final Map<String, Long> failuresByStatus;
-    private final Operation64.Snapshot distribution;
+    private final LatencyDistribution distribution;
     private final List<Operation> operations;
 
     private EventStats(String type, String label, IItemCollection items) {
@@ -57,19 +56,19 @@ public final class EventStats {
         this.hasBytes = b != null;
         this.bytes = b == null ? 0 : b.clampedLongValueIn(UnitLookup.BYTE);
         this.failuresByStatus = failuresByStatus(items);
-        Operation64 histogram = new Operation64();
+        LatencyDistribution.Builder histogram = LatencyDistribution.builder();
         List<Operation> ops = new ArrayList<>();
         for (IItemIterable it : items) {
             IType<IItem> t = it.getType();
             for (IItem item : it) {
                 Operation op = operation(t, item);
-                histogram.record(op.durationNanos(), Status.OK);
+                histogram.add(op.durationNanos());
                 ops.add(op);
             }
         }
         ops.sort(Comparator.comparingLong(Operation::startEpochNanos));
         this.operations = Collections.unmodifiableList(ops);
-        this.distribution = histogram.snapshot();
+        this.distribution = histogram.build();
     }
 
     /** @return the figures of the events of {@code items} whose type id is {@code type} */
@@ -155,7 +154,8 @@ public final class EventStats {
         if (percentile <= 0) {
             return minNanos;
         }
-        return percentile >= 100 ? maxNanos : distribution.percentileNanos(percentile);
+        return percentile >= 100 ? maxNanos
+                : count == 0 ? 0 : Math.max(minNanos, Math.min(maxNanos, distribution.percentileNanos(percentile)));
     }
 
     /** @return whether events of this type have a span (periodic statistics events do not) */

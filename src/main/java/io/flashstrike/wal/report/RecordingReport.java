@@ -1,6 +1,8 @@
 package io.flashstrike.wal.report;
 
 import io.flashstrike.wal.report.rule.ReplayWait;
+import io.flashstrike.wal.recovery.telemetry.OperationType;
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.report.rule.WalEventTypes;
 import org.openjdk.jmc.common.item.IItemCollection;
 import org.openjdk.jmc.common.item.IItemIterable;
@@ -26,10 +28,17 @@ import java.util.TreeMap;
 public final class RecordingReport {
     /** Prefix of our event type ids. */
     public static final String EVENT_PREFIX = WalEventTypes.PREFIX;
-    /** The order in which the pipeline's event types are shown; other types of ours follow by name. */
-    private static final List<String> ORDER = List.of(WalEventTypes.RECOVERY, WalEventTypes.PRELOAD_SEGMENT,
-            WalEventTypes.WAIT_FOR_SEGMENT, WalEventTypes.READ_SEGMENT, WalEventTypes.FINISH_SEGMENT,
-            WalEventTypes.PRELOADER_STATISTICS);
+    /** The order in which the pipeline's event types are shown (the operations', then statistics); other types of ours follow by name. */
+    private static final List<String> ORDER = order();
+
+    private static List<String> order() {
+        List<String> names = new ArrayList<>();
+        for (OperationType<?, ?> op : WalOperations.ALL) {
+            names.add(op.eventName());
+        }
+        names.add(WalEventTypes.PRELOADER_STATISTICS);
+        return List.copyOf(names);
+    }
 
     /**
      * What to put in the report.

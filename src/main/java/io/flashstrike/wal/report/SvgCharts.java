@@ -1,6 +1,7 @@
 package io.flashstrike.wal.report;
 
-import io.flashstrike.wal.report.rule.WalEventTypes;
+import io.flashstrike.wal.recovery.telemetry.OperationType;
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,18 +16,29 @@ import java.util.Map;
  * does not grow with the recording. Failed operations are always drawn one mark each.
  */
 final class SvgCharts {
-    /** Operation types drawn, and their colours (colour-blind-safe palette). */
-    static final Map<String, String> COLOURS = Map.of(
-            WalEventTypes.PRELOAD_SEGMENT, "#0072B2",
-            WalEventTypes.READ_SEGMENT, "#009E73",
-            WalEventTypes.WAIT_FOR_SEGMENT, "#E69F00",
-            WalEventTypes.FINISH_SEGMENT, "#CC79A7");
+    /** Okabe-Ito, colour-blind safe; its vermilion is {@link #FAILURE}'s. */
+    private static final List<String> PALETTE = List.of("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442");
+    /**
+     * Operation types drawn, and their colours: every WAL operation but the run itself (one span
+     * over all the others), in the report's order.
+     */
+    static final Map<String, String> COLOURS = colours();
     static final String FAILURE = "#D55E00";
     private static final int BINS_PER_DECADE = 8;
     /** Above this many operations in the timeline, it draws envelopes (about 250 bytes a mark). */
     static final int MAX_MARKS = 2_000;
 
     private SvgCharts() {
+    }
+
+    private static Map<String, String> colours() {
+        Map<String, String> c = new java.util.LinkedHashMap<>();
+        for (OperationType<?, ?> op : WalOperations.ALL) {
+            if (op != WalOperations.RECOVER) {
+                c.put(op.eventName(), PALETTE.get(c.size() % PALETTE.size()));
+            }
+        }
+        return Map.copyOf(c);
     }
 
     /** @return the operation types of the report that the charts draw, in report order */
