@@ -26,10 +26,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Issue 6, benchmark 4: the read side of the whole aggregator ({@link WalRecoveryMetrics}: three
+ * Section 4 of docs/BENCHMARKS.md: the read side of the whole aggregator ({@link WalRecoveryMetrics}: three
  * blocks, five operation metrics and six counters/gauges) after real recoveries filled it: one metric's
  * snapshot, one full scrape rendered to bytes (the old hand-written writer and client_java's text,
- * OpenMetrics and protobuf writers side by side: issue 12) and the human-readable dump. The exposition's size is printed at the start of the trial.
+ * OpenMetrics and protobuf writers side by side) and the human-readable dump. The exposition's size is printed at the start of the trial.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -79,7 +79,7 @@ public class AggregatorBench {
     }
 
     /**
-     * Issue 12: one full scrape of the three blocks rendered to bytes, minus HTTP, by the
+     * One full scrape of the three blocks rendered to bytes, minus HTTP, by the
      * hand-written 0.0.4 writer /metrics used before (latencies as summaries).
      */
     @Benchmark

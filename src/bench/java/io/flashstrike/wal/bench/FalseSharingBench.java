@@ -21,7 +21,7 @@ import org.openjdk.jol.vm.VM;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Issue 6, benchmark 3: false sharing. Two writer threads, one per metric ({@code preload_segment},
+ * Section 3 of docs/BENCHMARKS.md: false sharing. Two writer threads, one per metric ({@code preload_segment},
  * {@code finish_segment}), each recording at full speed, and (in the {@code *WithReader} groups)
  * one reader thread snapshotting both metrics in a loop; the padded layout ({@link SegmentPreloader},
  * the real class) against {@link UnpaddedSegmentPreloader} (the same record path without pads,

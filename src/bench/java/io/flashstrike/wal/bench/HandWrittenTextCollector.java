@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The hand-written text writer /metrics used before client_java (issue 12), kept only as the
+ * The hand-written text writer /metrics used before client_java, kept only as the
  * baseline of {@code ScrapeBench}: it renders a latency as the summary it used to be
  * (p50/p90/p99/p99.9 from our buckets), so the benchmark compares the two expositions as shipped.
  *

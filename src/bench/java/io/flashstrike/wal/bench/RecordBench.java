@@ -2,6 +2,7 @@ package io.flashstrike.wal.bench;
 
 import com.codahale.metrics.MetricRegistry;
 import io.flashstrike.wal.recovery.telemetry.BucketsAccess;
+import io.flashstrike.wal.recovery.telemetry.LegacyOperation64;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.micrometer.core.instrument.Timer;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Issue 6, benchmark 2: one duration recorded through {@link Operation64#record} and through the
+ * Section 2 of docs/BENCHMARKS.md: one duration recorded through {@link Operation64#record} and through the
  * record call of each library a user would pick instead. Like with like: the duration is handed
  * in (from {@link Durations}, no clock read here), every recorder is single-threaded, and each
  * peer is built the way its documentation builds it, with the precision closest to ours where it
@@ -43,6 +44,7 @@ public class RecordBench {
     private int i;
 
     private Operation64 operation64;
+    private LegacyOperation64 legacyOperation64;
     private Recorder hdrRecorder;
     private SingleWriterRecorder hdrSingleWriter;
     private Histogram promClassic;
@@ -57,6 +59,7 @@ public class RecordBench {
     @Setup
     public void setup() {
         operation64 = new Operation64();
+        legacyOperation64 = new LegacyOperation64();
         hdrRecorder = new Recorder(HIGHEST, 2);
         hdrSingleWriter = new SingleWriterRecorder(HIGHEST, 2);
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -82,6 +85,12 @@ public class RecordBench {
     @Benchmark
     public void operation64() {
         operation64.record(nextNanos(), Status.OK);
+    }
+
+    /** {@link #operation64} before outcomes became any enum (commit aad1815), in the same run. */
+    @Benchmark
+    public void legacyOperation64() {
+        legacyOperation64.record(nextNanos(), Status.OK);
     }
 
     /** HdrHistogram {@code Recorder} (multi-writer safe: WriterReaderPhaser + atomic counts). */

@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongUnaryOperator;
 
 /**
- * Issue 6, benchmark 5: end to end, one recovery of a page-cached WAL (generated once per trial,
+ * Section 5 of docs/BENCHMARKS.md: end to end, one recovery of a page-cached WAL (generated once per trial,
  * {@code walMiB} in 32 MiB segments of 1 KiB records) into a consumer that reads one {@code long}
  * per record, the lightest consumer (so telemetry's share is the largest it can be). Modes:
  * <dl>

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code Report MODE CSV...}: reads the CSV files JMH wrote ({@code -rf csv}) and prints the issue-6 tables with their ratios
+ * {@code Report MODE CSV...}: reads the CSV files JMH wrote ({@code -rf csv}) and prints the tables of docs/BENCHMARKS.md with their ratios
  * and each target met or missed, in Markdown. Used by {@code tools/bench}; any subset of the
  * benchmarks may be present (absent tables are skipped).
  */
@@ -153,7 +153,29 @@ public final class Report {
                 f(on / off), f(onCtx / offCtx), verdict(on / off <= 1.5 && onCtx / offCtx <= 1.5));
         System.out.printf(Locale.ROOT, "- event disabled by the .jfc / JFR off = %s%n%n",
                 f(score("UpdaterBench.onPreloadSegment", "jfr", "disabled") / off));
+        seamBeforeAfter();
         jfrCommit();
+    }
+
+    /** The seam (OperationType) against the per-operation updater it replaced, same run, same JVM. */
+    private void seamBeforeAfter() {
+        if (find("UpdaterBench.legacyOnPreloadSegment", null, null) == null) {
+            return;
+        }
+        System.out.println("Before/after the seam, same run (ns/op; after ÷ before):\n");
+        System.out.println("| jfr | call | before (aad1815) | after (seam) | after ÷ before |");
+        System.out.println("|---|---|---:|---:|---:|");
+        for (String jfr : new String[] {"off", "committed", "disabled"}) {
+            for (String[] call : new String[][] {{"short", "onPreloadSegment", "legacyOnPreloadSegment"},
+                    {"with context", "onPreloadSegmentWithContext", "legacyOnPreloadSegmentWithContext"}}) {
+                double after = score("UpdaterBench." + call[1], "jfr", jfr);
+                double before = score("UpdaterBench." + call[2], "jfr", jfr);
+                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", jfr, call[0],
+                        pm(find("UpdaterBench." + call[2], "jfr", jfr)), pm(find("UpdaterBench." + call[1], "jfr", jfr)),
+                        f(after / before));
+            }
+        }
+        System.out.println();
     }
 
     private void jfrCommit() {
@@ -173,6 +195,11 @@ public final class Report {
         Row ours = find("RecordBench.operation64", null, null);
         if (ours == null) {
             return;
+        }
+        Row legacy = find("RecordBench.legacyOperation64", null, null);
+        if (legacy != null) {
+            System.out.printf(Locale.ROOT, "Operation64.record before (aad1815) %s, after (any outcome enum) %s ns/op: after ÷ before %s%n%n",
+                    pm(legacy), pm(ours), f(ours.score() / legacy.score()));
         }
         String[][] peers = {
             {"operation64", "**ours: `Operation64.record`**"},
