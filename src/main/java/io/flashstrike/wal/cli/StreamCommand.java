@@ -3,6 +3,7 @@ package io.flashstrike.wal.cli;
 import io.flashstrike.wal.recovery.telemetry.OperationType;
 import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import io.flashstrike.wal.export.MetricsHttpServer;
 import io.flashstrike.wal.stream.Repositories;
@@ -110,6 +111,7 @@ final class StreamCommand implements Callable<Integer> {
             // The stream's loss account: JFR's own data-loss events and the producer's totals.
             remote.enable("jdk.DataLoss");
             remote.enable(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
+            remote.enable(OperationStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
             stream = WalEventStream.of(remote, "JMX " + source.jmx, mirror);
         }
         MetricsHttpServer server = null;

@@ -5,6 +5,7 @@ import io.flashstrike.wal.recovery.telemetry.ManagerUpdater;
 import io.flashstrike.wal.recovery.telemetry.RunSummary;
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.SegmentReaderUpdater;
+import io.flashstrike.wal.recovery.telemetry.TelemetryBlock;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.WalOperations;
@@ -97,6 +98,15 @@ public final class RecoveryManager {
      * @throws InterruptedException    when interrupted while waiting for the preloader
      */
     public RecoveryResult recover(Path directory, RecordConsumer consumer) throws InterruptedException {
+        // The reader's and manager's totals for a stream's loss account, for this run; the preloader's
+        // updater opens its own. Closed after the run's Recovery event: the final totals include it.
+        try (TelemetryBlock.Statistics reading = metrics.segmentReader().block().openStatistics();
+             TelemetryBlock.Statistics managing = metrics.manager().block().openStatistics()) {
+            return recoverCounted(directory, consumer);
+        }
+    }
+
+    private RecoveryResult recoverCounted(Path directory, RecordConsumer consumer) throws InterruptedException {
         Run run = new Run(directory, System.nanoTime());
         ManagerUpdater manager = new ManagerUpdater(metrics.manager());
         SegmentReaderUpdater replayUpdater = new SegmentReaderUpdater(metrics.segmentReader());

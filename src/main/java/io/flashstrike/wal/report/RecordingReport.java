@@ -37,6 +37,7 @@ public final class RecordingReport {
             names.add(op.eventName());
         }
         names.add(WalEventTypes.PRELOADER_STATISTICS);
+        names.add(WalEventTypes.PREFIX + "OperationStatistics");
         return List.copyOf(names);
     }
 

@@ -1,19 +1,25 @@
 package io.flashstrike.wal.stream;
 
-import io.flashstrike.wal.recovery.telemetry.SegmentPreloader;
-import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.TelemetryBlock;
+import io.flashstrike.wal.recovery.telemetry.TimedOperation;
+import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import jdk.jfr.consumer.RecordedEvent;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
 /**
  * What a stream did not see: bytes JFR says it lost ({@value #DATA_LOSS}) and operations the
  * producer counted but the stream never folded. The producer's own totals come with
- * {@value SegmentPreloaderStatisticsEvent#NAME} (periodic, and once more when an updater closes):
- * per block, the largest total seen is the latest (totals only grow), so the account is order-free.
+ * {@value OperationStatisticsEvent#NAME}, one per operation of every block whose owner opened its
+ * statistics (periodic, and once more when it closes them), and, for the preloader's two operations,
+ * also with {@value SegmentPreloaderStatisticsEvent#NAME} (a producer whose settings enable only
+ * that one). Per block and operation, the largest total seen is the latest (totals only grow), so
+ * the account is order-free and the two events of one block never add up twice.
  *
  * <p>{@link #settle} compares those totals with the mirror at the end of a batch, when every
  * event of the batch is folded; in between, a statistics event folded before the operations it
@@ -24,23 +30,26 @@ import java.util.logging.Logger;
  */
 final class LossAccount {
     static final String DATA_LOSS = "jdk.DataLoss";
-    /** The operation label values, in {@link #missing} index order. */
-    static final String[] OPERATIONS = {"preload_segment", "finish_segment"};
     /** Created on first use: the agent loads this class in JVMs that install their own LogManager later. */
     private static final class Log {
         static final Logger LOG = Logger.getLogger(LossAccount.class.getName());
     }
 
-    private final String source;
-    /** blockId -> {preload total, finish total}, the largest seen. */
-    private final Map<Long, long[]> producer = new HashMap<>();
-    private volatile long lostBytes;
-    private final long[] producerTotals = new long[2];
-    private volatile long missingPreload;
-    private volatile long missingFinish;
+    private record Key(long blockId, String operation) {
+    }
 
-    LossAccount(String source) {
+    private final String source;
+    /** The operation names of the mirror's blocks, in exposition order: a series each. */
+    private final List<String> operations;
+    /** (block, operation) → the largest total seen. */
+    private final Map<Key, Long> producer = new HashMap<>();
+    private volatile long lostBytes;
+    /** operation → {producer total, missing} at the last settle; replaced whole, read by any thread. */
+    private volatile Map<String, long[]> settled = Map.of();
+
+    LossAccount(String source, List<TelemetryBlock> mirror) {
         this.source = source;
+        this.operations = mirror.stream().flatMap(b -> b.operations().stream()).map(op -> op.type().name()).distinct().toList();
     }
 
     /** @return {@code true} when {@code e} was a loss or statistics event, now counted */
@@ -50,35 +59,51 @@ final class LossAccount {
             lostBytes += e.getLong("amount");
             return true;
         }
-        if (!SegmentPreloaderStatisticsEvent.NAME.equals(name)) {
-            return false;
+        if (OperationStatisticsEvent.NAME.equals(name)) {
+            total(e.getLong("blockId"), e.getString("operation"), e.getLong("successes") + e.getLong("failures"));
+            return true;
         }
-        long[] t = producer.computeIfAbsent(e.getLong("blockId"), id -> new long[2]);
-        t[0] = Math.max(t[0], e.getLong("preloadSuccesses") + e.getLong("preloadFailures"));
-        t[1] = Math.max(t[1], e.getLong("finishSuccesses") + e.getLong("finishFailures"));
-        return true;
+        if (SegmentPreloaderStatisticsEvent.NAME.equals(name)) {
+            long block = e.getLong("blockId");
+            total(block, "preload_segment", e.getLong("preloadSuccesses") + e.getLong("preloadFailures"));
+            total(block, "finish_segment", e.getLong("finishSuccesses") + e.getLong("finishFailures"));
+            return true;
+        }
+        return false;
+    }
+
+    private void total(long block, String operation, long total) {
+        if (operation != null) {
+            producer.merge(new Key(block, operation), total, Math::max);
+        }
     }
 
     /** Recomputes what is missing against {@code mirror}; logs once each time it becomes non-zero. */
-    synchronized void settle(WalRecoveryMetrics mirror) {
-        long preload = 0;
-        long finish = 0;
-        for (long[] t : producer.values()) {
-            preload += t[0];
-            finish += t[1];
+    synchronized void settle(List<TelemetryBlock> mirror) {
+        Map<String, Long> folded = new HashMap<>();
+        for (TelemetryBlock b : mirror) {
+            for (TimedOperation<?, ?> op : b.operations()) {
+                folded.merge(op.type().name(), op.distribution().snapshot().count(), Long::sum);
+            }
         }
-        producerTotals[0] = preload;
-        producerTotals[1] = finish;
-        SegmentPreloader folded = mirror.segmentPreloader();
-        long mp = Math.max(0, preload - folded.preloadSegment().snapshot().count());
-        long mf = Math.max(0, finish - folded.finishSegment().snapshot().count());
-        boolean wasZero = missingPreload == 0 && missingFinish == 0;
-        missingPreload = mp;
-        missingFinish = mf;
-        if (wasZero && (mp > 0 || mf > 0)) {
-            Log.LOG.warning("flashstrike: the stream from " + source + " is missing " + mp + " preload_segment and " + mf
-                    + " finish_segment events the producer counted (" + lostBytes + " bytes lost by JFR so far;"
-                    + " also a threshold above 0 or a stream started after the operations); the mirror undercounts");
+        Map<String, long[]> now = new LinkedHashMap<>();
+        for (Map.Entry<Key, Long> t : producer.entrySet()) {
+            now.computeIfAbsent(t.getKey().operation(), k -> new long[2])[0] += t.getValue();
+        }
+        boolean wasZero = settled.values().stream().allMatch(v -> v[1] == 0);
+        StringBuilder what = new StringBuilder();
+        for (Map.Entry<String, long[]> o : now.entrySet()) {
+            long[] v = o.getValue();
+            v[1] = Math.max(0, v[0] - folded.getOrDefault(o.getKey(), 0L));
+            if (v[1] > 0) {
+                what.append(what.length() == 0 ? "" : ", ").append(v[1]).append(' ').append(o.getKey());
+            }
+        }
+        settled = now;
+        if (wasZero && what.length() > 0) {
+            Log.LOG.warning("flashstrike: the stream from " + source + " is missing " + what + " events the producer counted ("
+                    + lostBytes + " bytes lost by JFR so far; also a threshold above 0 or a stream started after the"
+                    + " operations); the mirror undercounts");
         }
     }
 
@@ -87,13 +112,26 @@ final class LossAccount {
         return lostBytes;
     }
 
-    /** @return operations of {@code OPERATIONS[op]} the producer counted and the stream never folded, at the last settle */
-    long missing(int op) {
-        return op == 0 ? missingPreload : missingFinish;
+    /** @return the operation names with a {@code missing} series: the mirror's, then any other the producer reported */
+    List<String> operations() {
+        List<String> all = new java.util.ArrayList<>(operations);
+        for (String o : settled.keySet()) {
+            if (!all.contains(o)) {
+                all.add(o);
+            }
+        }
+        return all;
     }
 
-    /** @return the producer's total of {@code OPERATIONS[op]} at the last settle */
-    synchronized long producerTotal(int op) {
-        return producerTotals[op];
+    /** @return operations of {@code operation} the producer counted and the stream never folded, at the last settle */
+    long missing(String operation) {
+        long[] v = settled.get(operation);
+        return v == null ? 0 : v[1];
+    }
+
+    /** @return the producer's total of {@code operation} at the last settle (0 before any statistics of it) */
+    long producerTotal(String operation) {
+        long[] v = settled.get(operation);
+        return v == null ? 0 : v[0];
     }
 }

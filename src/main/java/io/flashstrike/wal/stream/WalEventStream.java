@@ -7,6 +7,7 @@ import io.flashstrike.wal.recovery.telemetry.TelemetryBlock;
 import io.flashstrike.wal.recovery.telemetry.TimedOperation;
 import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import jdk.jfr.Configuration;
 import jdk.jfr.consumer.EventStream;
@@ -45,7 +46,8 @@ import java.util.logging.Logger;
  * JFR can drop data (buffers it could not promote under contention, chunks removed from a
  * repository before they were read); the counters would then simply be lower. So the stream also
  * folds {@code jdk.DataLoss} ({@code stream_lost_bytes_total}) and the producer's own totals from
- * {@code SegmentPreloaderStatistics}: {@code stream_missing_events{operation}} is the latest
+ * {@code OperationStatistics} (and {@code SegmentPreloaderStatistics}): {@code stream_missing_events{operation}}, for
+ * every operation of the mirror's blocks, is the latest
  * producer total minus what was folded, settled at the end of every batch (see {@link LossAccount}).
  *
  * <h2>Lag</h2>
@@ -78,7 +80,7 @@ public final class WalEventStream implements AutoCloseable {
         this.stream = stream;
         this.source = source;
         this.folder = new EventFolder(mirror, more);
-        this.loss = new LossAccount(source);
+        this.loss = new LossAccount(source, folder.blocks());
         stream.setReuse(true);
         stream.setOrdered(false); // folding is order-free; unordered delivery lowers the lag
         for (String name : folder.eventNames()) {
@@ -86,10 +88,11 @@ public final class WalEventStream implements AutoCloseable {
         }
         stream.onEvent(LossAccount.DATA_LOSS, this::handleLoss);
         stream.onEvent(SegmentPreloaderStatisticsEvent.NAME, this::handleLoss);
+        stream.onEvent(OperationStatisticsEvent.NAME, this::handleLoss);
         stream.onFlush(this::flushed);
         stream.onError(t -> Log.LOG.log(Level.WARNING, "flashstrike: event stream from " + source + " failed: " + t, t));
         stream.onClose(() -> {
-            loss.settle(folder.metrics()); // the last batch may have ended without a flush callback
+            loss.settle(folder.blocks()); // the last batch may have ended without a flush callback
             closed.countDown();
         });
     }
@@ -110,6 +113,7 @@ public final class WalEventStream implements AutoCloseable {
         // The loss account needs these whatever the settings say.
         rs.enable(LossAccount.DATA_LOSS);
         rs.enable(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
+        rs.enable(OperationStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
         return new WalEventStream(rs, "this JVM", mirror, more);
     }
 
@@ -200,7 +204,8 @@ public final class WalEventStream implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         long settledAt = -1;
         while (System.nanoTime() < deadline) {
-            boolean all = eventsSeen() >= events && loss.producerTotal(0) >= preloads && loss.producerTotal(1) >= finishes;
+            boolean all = eventsSeen() >= events && loss.producerTotal("preload_segment") >= preloads
+                    && loss.producerTotal("finish_segment") >= finishes;
             if (all && settledAt < 0) {
                 settledAt = flushes();
             } else if (all && flushes() > settledAt) {
@@ -263,25 +268,17 @@ public final class WalEventStream implements AutoCloseable {
     }
 
     /**
-     * @param operation {@code preload_segment} or {@code finish_segment}
+     * @param operation an operation's metric name, e.g. {@code preload_segment}
      * @return operations the producer counted that this stream never folded, as of the last batch
+     *         (0 for an operation the producer reported no statistics of)
      */
     public long missingEvents(String operation) {
-        return loss.missing(operationIndex(operation));
+        return loss.missing(operation);
     }
 
     /** @return the producer's own total of {@code operation} as of the last batch (its statistics events) */
     public long producerTotal(String operation) {
-        return loss.producerTotal(operationIndex(operation));
-    }
-
-    private static int operationIndex(String operation) {
-        for (int i = 0; i < LossAccount.OPERATIONS.length; i++) {
-            if (LossAccount.OPERATIONS[i].equals(operation)) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("no such operation: " + operation);
+        return loss.producerTotal(operation);
     }
 
     /** @return event end to fold, per event */
@@ -313,10 +310,10 @@ public final class WalEventStream implements AutoCloseable {
             lag.collect(prefix + "_stream_lag", c);
             c.counter(prefix + "_stream_lost_bytes_total", "Bytes JFR reported lost before the stream could read them (jdk.DataLoss)",
                     lostBytes());
-            for (int i = 0; i < LossAccount.OPERATIONS.length; i++) {
-                c.pushLabel("operation", LossAccount.OPERATIONS[i]);
+            for (String operation : loss.operations()) {
+                c.pushLabel("operation", operation);
                 c.gauge(prefix + "_stream_missing_events",
-                        "Operations the producer counted (its statistics events) that the stream never folded", loss.missing(i));
+                        "Operations the producer counted (its statistics events) that the stream never folded", loss.missing(operation));
                 c.popLabel();
             }
         } finally {
@@ -361,7 +358,7 @@ public final class WalEventStream implements AutoCloseable {
     private void flushed() {
         lastFlushNanos.set(System.nanoTime());
         try {
-            loss.settle(folder.metrics());
+            loss.settle(folder.blocks());
         } catch (RuntimeException | Error t) {
             failed("loss settle", t);
         }

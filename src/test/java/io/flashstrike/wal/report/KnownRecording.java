@@ -12,6 +12,7 @@ import io.flashstrike.wal.recovery.telemetry.jfr.FinishSegmentEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.PreloadSegmentEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.ReadSegmentEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.RecoveryEvent;
+import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.WaitForSegmentEvent;
 import jdk.jfr.Configuration;
@@ -30,7 +31,7 @@ import java.util.TreeMap;
  * or much more if the thread was descheduled). The builder keeps what it recorded: counts,
  * failures by status, bytes per type.
  *
- * <p>The periodic {@code SegmentPreloaderStatistics} event is switched off here: JFR's 1 s period
+ * <p>The periodic {@code SegmentPreloaderStatistics} and {@code OperationStatistics} events are switched off here: JFR's 1 s period
  * runs on a JVM-wide clock, so whether a tick falls inside a recording this short is chance, and
  * the report's figures must not depend on it. The statistics event has tests of its own.
  */
@@ -50,6 +51,7 @@ final class KnownRecording implements AutoCloseable {
         this.file = file;
         Map<String, String> s = new HashMap<>(settings);
         s.put(SegmentPreloaderStatisticsEvent.NAME + "#enabled", "false");
+        s.put(OperationStatisticsEvent.NAME + "#enabled", "false");
         this.recording = new Recording(s);
         recording.setToDisk(true);
         recording.start();

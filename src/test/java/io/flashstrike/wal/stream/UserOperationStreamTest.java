@@ -86,4 +86,31 @@ class UserOperationStreamTest {
         assertTrue(expected.samples().get("app_evict_total{subsystem=\"cache\",outcome=\"success\",status=\"HIT\"}") == 20.0,
                 expected.samples().toString());
     }
+
+    @Test
+    void aStreamStartedLateCountsTheUserOperationsItNeverSaw() throws Exception {
+        TelemetryBlock truth = TelemetryBlock.of("cache", FETCH, EVICT);
+        TimedOperation<FetchEvent, Outcome> fetch = truth.operation(FETCH);
+        Configuration settings = Configuration.create(Path.of("jfc", "flashstrike-wal.jfc"));
+        try (TelemetryBlock.Statistics statistics = truth.openStatistics()) {
+            for (int i = 0; i < 50; i++) {
+                FETCH.record(fetch, System.nanoTime(), Outcome.HIT); // before any stream: never seen
+            }
+            try (WalEventStream stream = WalEventStream.inProcess(settings, new WalRecoveryMetrics(),
+                    List.of(TelemetryBlock.of("cache", FETCH, EVICT)))) {
+                stream.start();
+                for (int i = 0; i < 30; i++) {
+                    FETCH.record(fetch, System.nanoTime(), Outcome.MISS);
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while ((stream.missingEvents("fetch") != 50 || stream.eventsSeen() < 30) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(30, stream.eventsSeen(), "the fetches after the start, folded");
+                assertEquals(80, stream.producerTotal("fetch"), "the block's own total, from its statistics");
+                assertEquals(50, stream.missingEvents("fetch"), "the fetches before the start, counted as missing");
+                assertEquals(0, stream.missingEvents("evict"), "no evictions, none missing");
+            }
+        }
+    }
 }

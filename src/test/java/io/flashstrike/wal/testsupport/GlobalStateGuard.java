@@ -1,6 +1,7 @@
 package io.flashstrike.wal.testsupport;
 
 import io.flashstrike.wal.recovery.telemetry.jfr.PeriodicStatistics;
+import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
@@ -60,6 +61,11 @@ public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallba
         if (blocks > 0) {
             leaks.add(blocks + " telemetry block(s) still registered for " + SegmentPreloaderStatisticsEvent.NAME
                     + " (a SegmentPreloaderUpdater not closed)");
+        }
+        int open = PeriodicStatistics.registered(OperationStatisticsEvent.class);
+        if (open > 0) {
+            leaks.add(open + " telemetry block(s) still registered for " + OperationStatisticsEvent.NAME
+                    + " (a TelemetryBlock.openStatistics() or an updater not closed)");
         }
         Map<String, String> now = properties();
         Set<String> keys = new HashSet<>(now.keySet());

@@ -24,7 +24,7 @@ import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent
  *
  * <h2>Lifecycle</h2>
  * A new updater registers its block for the periodic {@value SegmentPreloaderStatisticsEvent#NAME}
- * event. {@link #close()} ends that at once: it emits the block's final totals (when a recording
+ * event and the block's {@link TelemetryBlock#openStatistics() operation statistics}. {@link #close()} ends that at once: it emits the block's final totals (when a recording
  * enables the event) and takes the block out of every later period, so a recording started after
  * the close never sees it. Close it when the worker is done; operations recorded after the close
  * still count in the block.
@@ -45,6 +45,7 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
     private final TimedOperation<PreloadSegmentEvent, Status> preload;
     private final TimedOperation<FinishSegmentEvent, Status> finish;
     private final PeriodicStatistics.Registration statistics;
+    private final TelemetryBlock.Statistics operationStatistics;
     private boolean closed;
 
     public SegmentPreloaderUpdater(SegmentPreloader metrics) {
@@ -53,6 +54,7 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
         this.finish = metrics.finish;
         this.statistics = PeriodicStatistics.register(SegmentPreloaderStatisticsEvent.class, metrics,
                 SegmentPreloaderUpdater::emitStatistics);
+        this.operationStatistics = metrics.block().openStatistics();
     }
 
     /**
@@ -71,6 +73,7 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
             preload.jfrError();
         } finally {
             statistics.close();
+            operationStatistics.close();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.flashstrike.wal.recovery.telemetry;
 
+import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
+import io.flashstrike.wal.recovery.telemetry.jfr.PeriodicStatistics;
 import jdk.jfr.Event;
 
 import java.io.UncheckedIOException;
@@ -81,6 +83,62 @@ public final class TelemetryBlock {
             n += op.jfrErrors();
         }
         return n;
+    }
+
+    /**
+     * Starts this block's periodic {@value OperationStatisticsEvent#NAME} events (one per operation,
+     * at the period a recording gives them) until the returned handle is closed; closing emits the
+     * final totals once more, then stops. A stream compares these totals with what it folded
+     * ({@code stream_missing_events}). The owner that records into the block opens them and closes
+     * them when it is done: an open block is in every recording that enables the event.
+     */
+    public Statistics openStatistics() {
+        return new Statistics(PeriodicStatistics.register(OperationStatisticsEvent.class, this, TelemetryBlock::emitStatistics));
+    }
+
+    /** An open {@link #openStatistics()}; closing it is idempotent and never throws. */
+    public static final class Statistics implements AutoCloseable {
+        private final PeriodicStatistics.Registration registration;
+        private boolean closed;
+
+        private Statistics(PeriodicStatistics.Registration registration) {
+            this.registration = registration;
+        }
+
+        /** Emits the final totals (when a recording enables the event), then no more periods. */
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                registration.emit();
+            } catch (RuntimeException | Error e) {
+                // JFR failing here must not fail the owner; the in-memory figures are intact
+            } finally {
+                registration.close();
+            }
+        }
+    }
+
+    private static void emitStatistics(TelemetryBlock block) {
+        for (TimedOperation<?, ?> op : block.operations) {
+            OperationStatisticsEvent e = new OperationStatisticsEvent();
+            if (!e.shouldCommit()) {
+                return;
+            }
+            Operation64.Snapshot s = op.distribution().snapshot();
+            e.blockId = block.id;
+            e.subsystem = block.subsystem;
+            e.operation = op.type().name();
+            e.successes = s.successes();
+            e.failures = s.failures();
+            e.total = s.totalNanos();
+            e.p99 = s.percentileNanos(99);
+            e.max = s.maxNanos();
+            e.commit();
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.flashstrike.wal.recovery.telemetry;
 
 import io.flashstrike.wal.recovery.telemetry.jfr.FinishSegmentEvent;
+import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.PreloadSegmentEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.ReadSegmentEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.RecoveryEvent;
@@ -46,6 +47,7 @@ public final class WalOperations {
 
     static {
         WalEvents.register(SegmentPreloaderStatisticsEvent.class);
+        WalEvents.register(OperationStatisticsEvent.class);
     }
 
     private WalOperations() {
