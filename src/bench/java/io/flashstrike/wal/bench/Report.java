@@ -117,6 +117,28 @@ public final class Report {
         falseSharing();
         aggregator();
         recovery();
+        methodTiming();
+    }
+
+    /** Ours beside JDK 25's method timing and tracing (JEP 520) on the same work; read on 25 only. */
+    private void methodTiming() {
+        if (find("MethodTimingBench.untimed", null, null) == null) {
+            return;
+        }
+        System.out.println("## Our events beside JEP 520 method timing/tracing (ns/op, same work; JEP 520 rows mean something on JDK 25+)\n");
+        System.out.println("| recording | work alone | JEP 520 | − work | ours (updater) | − work | B/op ours |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        for (String[] mode : new String[][] {{"off", "jep520Timing", "none"}, {"aggregated", "jep520Timing", "method-timing / ours, event off"},
+                {"perCall", "jep520Trace", "method-trace / ours, event committed"}}) {
+            double work = score("MethodTimingBench.untimed", "events", mode[0]);
+            double jep = score("MethodTimingBench." + mode[1], "events", mode[0]);
+            double ours = score("MethodTimingBench.ours", "events", mode[0]);
+            System.out.printf(Locale.ROOT, "| %s (%s) | %s | %s | %s | %s | %s | %s |%n", mode[0], mode[2],
+                    pm(find("MethodTimingBench.untimed", "events", mode[0])), pm(find("MethodTimingBench." + mode[1], "events", mode[0])),
+                    f(jep - work), pm(find("MethodTimingBench.ours", "events", mode[0])), f(ours - work),
+                    f(score("MethodTimingBench.ours:gc.alloc.rate.norm", "events", mode[0])));
+        }
+        System.out.println();
     }
 
     private void updater() {
