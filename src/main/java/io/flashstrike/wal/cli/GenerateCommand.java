@@ -26,7 +26,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dir", required = true, description = "Directory to write (created if missing; must hold no segments).")
+    @Option(names = "--dir", paramLabel = "DIR", required = true, description = "Directory to write (created if missing; must hold no segments).")
     Path dir;
 
     @Option(names = "--segments", description = "Number of segments (default: ${DEFAULT-VALUE}).")

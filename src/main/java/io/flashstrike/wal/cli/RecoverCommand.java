@@ -29,7 +29,7 @@ final class RecoverCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--dir", required = true, description = "The WAL directory.")
+    @Option(names = "--dir", paramLabel = "DIR", required = true, description = "The WAL directory.")
     Path dir;
 
     @Option(names = "--jfr", paramLabel = "FILE",
