@@ -109,7 +109,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** Runs the generator with a progress bar on {@code err}. */
     static WalGenerator.Summary generate(WalGenerator generator, java.io.PrintWriter err, String what) throws Exception {
-        ProgressBar bar = new ProgressBar(err, what, generator.totalBytes(), System.console() != null);
+        ProgressBar bar = new ProgressBar(err, what, generator.totalBytes(), Terminal.stderr());
         WalGenerator.Summary s = generator.progress((done, total) -> bar.update(done)).generate();
         bar.finish(generator.totalBytes());
         return s;
