@@ -241,7 +241,7 @@ final class RecoveryRun {
     private void printVerdict(RecordingReport report) {
         for (io.flashstrike.wal.report.RuleOutcome r : report.ruleResults()) {
             if (r.ours()) {
-                out.printf(Locale.ROOT, "Verdict: %s (score %s of 100): %s%n", r.severity().name(),
+                out.printf(Locale.ROOT, "Verdict: %s (score %s of 100): %s%n", r.level(),
                         Double.isNaN(r.score()) ? "-" : String.format(Locale.ROOT, "%.1f", r.score()), r.summary());
                 if (!r.solution().isEmpty() && r.score() >= 25) {
                     out.println("  what to do: " + r.solution());
