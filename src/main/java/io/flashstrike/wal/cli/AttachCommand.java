@@ -36,13 +36,13 @@ final class AttachCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--pid", required = true, description = "The process id of the JVM.")
+    @Option(names = "--pid", paramLabel = "PID", required = true, description = "The process id of the JVM.")
     long pid;
 
-    @Option(names = "--port", description = "/metrics port in that JVM; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", description = "/metrics port in that JVM; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port = 9464;
 
-    @Option(names = "--bind", description = "Address to bind in that JVM (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to bind in that JVM (default: ${DEFAULT-VALUE}).")
     String bind = "127.0.0.1";
 
     @Option(names = "--settings", paramLabel = "FILE", description = "A .jfc for the agent's stream (default: the shipped one).")

@@ -48,16 +48,16 @@ final class BenchRecoveryCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--dir", description = "WAL to use; generated (and deleted after) when absent.")
+    @Option(names = "--dir", paramLabel = "DIR", description = "WAL to use; generated (and deleted after) when absent.")
     Path dir;
 
     @Option(names = "--segments", description = "Segments to generate (default: ${DEFAULT-VALUE}).")
     int segments = 16;
 
-    @Option(names = "--segment-size", converter = SizeConverter.class, paramLabel = "SIZE", description = "default: 64MiB")
+    @Option(names = "--segment-size", converter = SizeConverter.class, paramLabel = "SIZE", description = "Bytes per segment (default: 64MiB).")
     long segmentSize = 64L << 20;
 
-    @Option(names = "--record-size", converter = SizeConverter.class, paramLabel = "SIZE", description = "default: 1KiB")
+    @Option(names = "--record-size", converter = SizeConverter.class, paramLabel = "SIZE", description = "Payload bytes per record (default: 1KiB).")
     long recordSize = 1024;
 
     @Option(names = "--runs", description = "Measured rounds after one warm-up round (default: ${DEFAULT-VALUE}).")

@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
 
 /** {@code demo}: generate a WAL in a temporary directory and recover it with everything on. */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
-        description = "Generate a WAL in a temporary directory, recover it with JFR recording, live dumps,"
-                + " a summary and a report, and say where the .jfr file is.",
+        description = "Generate a WAL in a temporary directory, recover it with JFR recording, print a progress bar,"
+                + " the summary and the verdict, and say where the .jfr file is.",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:ok", "1:failure", "2:usage error", "3:corruption found"})
 final class DemoCommand implements Callable<Integer> {
     @Spec
@@ -43,8 +43,9 @@ final class DemoCommand implements Callable<Integer> {
     Path jfr;
 
     @Option(names = "--dump-interval", paramLabel = "SECONDS",
-            description = "Print progress and the metrics dump every SECONDS; the demo's recovery is short (default: ${DEFAULT-VALUE}).")
-    double dumpInterval = 0.1;
+            description = "Print progress and the metrics dump every SECONDS instead of the bar, then the final dump and"
+                    + " the full report; 0 for the final ones only; the demo's recovery is short, try 0.1 (by default none of them).")
+    Double dumpInterval;
 
     @Option(names = "--keep", description = "Keep the generated WAL directory (it is deleted otherwise).")
     boolean keep;
@@ -65,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
         RecoveryRun.checkRecordingFile(spec.commandLine(), options.noJfr ? null : jfr);
         push.gateway(); // a bad push target is a usage error before any work
         GenerateCommand.checkSizes(spec.commandLine(), segments, segmentSize, recordSize);
-        if (!(dumpInterval >= 0)) {
+        if (dumpInterval != null && !(dumpInterval >= 0)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--dump-interval': "
                     + dumpInterval + " (0 or more seconds)");
         }
@@ -75,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
             Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : RecoverCommand.defaultJfrFile("flashstrike-wal-demo"));
             WalGenerator.Summary[] generated = new WalGenerator.Summary[1];
             // Generation runs once /metrics is bound: a port in use fails at once, not after writing the WAL.
-            RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve, out)
+            RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve, out, spec.commandLine().getErr())
                     .push(push, spec.commandLine().getErr()).run(() -> {
                 out.println("demo: generating " + segments + " x " + SizeParser.format(segmentSize) + " segments in " + dir);
                 out.flush();

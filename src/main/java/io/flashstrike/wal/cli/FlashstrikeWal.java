@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Generate, recover and inspect Flashstrike WAL directories, with JFR telemetry.",
         subcommands = {GenerateCommand.class, RecoverCommand.class, DemoCommand.class, StreamCommand.class,
                 ReportCommand.class, BenchRecoveryCommand.class, AttachCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nEvery option of a command, with its default: flashstrike-wal COMMAND --help%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (I/O error, port in use, ...)", "2:usage error", "3:corruption found in the WAL"})
 public final class FlashstrikeWal implements Runnable {

@@ -26,7 +26,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dir", required = true, description = "Directory to write (created if missing; must hold no segments).")
+    @Option(names = "--dir", paramLabel = "DIR", required = true, description = "Directory to write (created if missing; must hold no segments).")
     Path dir;
 
     @Option(names = "--segments", description = "Number of segments (default: ${DEFAULT-VALUE}).")
@@ -109,7 +109,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** Runs the generator with a progress bar on {@code err}. */
     static WalGenerator.Summary generate(WalGenerator generator, java.io.PrintWriter err, String what) throws Exception {
-        ProgressBar bar = new ProgressBar(err, what, generator.totalBytes(), System.console() != null);
+        ProgressBar bar = new ProgressBar(err, what, generator.totalBytes(), Terminal.stderr());
         WalGenerator.Summary s = generator.progress((done, total) -> bar.update(done)).generate();
         bar.finish(generator.totalBytes());
         return s;

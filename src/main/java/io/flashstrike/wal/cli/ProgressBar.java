@@ -6,8 +6,8 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * A progress line for long work: redrawn in place on a terminal, one line per 10 % otherwise
- * (so logs and CI output stay readable). Rate in MB/s (10^6 bytes per second).
+ * A progress line for long work: redrawn in place on a terminal, one line a second otherwise
+ * (so logs and CI output stay short), and the last line when done. Rate in MB/s (10^6 bytes per second).
  */
 final class ProgressBar {
     private static final int WIDTH = 30;
@@ -17,8 +17,8 @@ final class ProgressBar {
     private final long total;
     private final boolean terminal;
     private final long startNs = System.nanoTime();
-    private long lastDrawNs;
-    private int lastDecile = -1;
+    private long lastDrawNs = startNs;
+    private boolean finalDrawn;
 
     ProgressBar(PrintWriter out, String what, long total, boolean terminal) {
         this.out = out;
@@ -30,16 +30,17 @@ final class ProgressBar {
     /** Shows {@code done} of the total; cheap to call often (redraws at most 10 times a second). */
     void update(long done) {
         long now = System.nanoTime();
-        int decile = (int) Math.min(10, done * 10 / total);
         if (terminal) {
             if (now - lastDrawNs >= 100_000_000L || done >= total) {
                 lastDrawNs = now;
                 out.print("\r" + line(done, now));
                 out.flush();
             }
-        } else if (decile != lastDecile) {
-            lastDecile = decile;
+        } else if (now - lastDrawNs >= 1_000_000_000L && !finalDrawn) {
+            lastDrawNs = now;
+            finalDrawn = done >= total;
             out.println(line(done, now));
+            out.flush();
         }
     }
 
@@ -47,7 +48,7 @@ final class ProgressBar {
     void finish(long done) {
         if (terminal) {
             out.print("\r" + line(done, System.nanoTime()) + "\n");
-        } else if (lastDecile != 10) {
+        } else if (!finalDrawn) {
             out.println(line(done, System.nanoTime()));
         }
         out.flush();

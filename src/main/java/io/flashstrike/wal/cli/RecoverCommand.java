@@ -14,8 +14,8 @@ import java.util.concurrent.Callable;
 
 /** {@code recover}: replays a WAL directory with JFR on, live dumps, a summary and a report. */
 @Command(name = "recover", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
-        description = {"Recover a WAL directory: preload + verify + replay every segment, with JFR recording,"
-                + " periodic metrics dumps, a final summary and a report of the recording.",
+        description = {"Recover a WAL directory: preload + verify + replay every segment, with JFR recording;"
+                + " prints a progress bar, the summary, the verdict and where the recording is.",
                 "What an anomaly does depends on --mode; --repair cuts the log where recovery stopped."
                         + " Modes, repair and every fault: docs/RECOVERY.md."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -29,7 +29,7 @@ final class RecoverCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--dir", required = true, description = "The WAL directory.")
+    @Option(names = "--dir", paramLabel = "DIR", required = true, description = "The WAL directory.")
     Path dir;
 
     @Option(names = "--jfr", paramLabel = "FILE",
@@ -37,8 +37,9 @@ final class RecoverCommand implements Callable<Integer> {
     Path jfr;
 
     @Option(names = "--dump-interval", paramLabel = "SECONDS",
-            description = "Print progress and the metrics dump every SECONDS; 0 for the final dump only (default: ${DEFAULT-VALUE}).")
-    double dumpInterval = 1.0;
+            description = "Print progress and the metrics dump every SECONDS instead of the bar, then the final dump and"
+                    + " the full report; 0 for the final ones only (by default none of them).")
+    Double dumpInterval;
 
     @Mixin
     RecoveryOptions options;
@@ -55,7 +56,7 @@ final class RecoverCommand implements Callable<Integer> {
         RecoveryRun.checkSettings(spec.commandLine(), options.noJfr ? null : options.jfc);
         RecoveryRun.checkRecordingFile(spec.commandLine(), options.noJfr ? null : jfr);
         push.gateway(); // a bad push target is a usage error before any work
-        if (!(dumpInterval >= 0)) {
+        if (dumpInterval != null && !(dumpInterval >= 0)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--dump-interval': "
                     + dumpInterval + " (0 or more seconds)");
         }
@@ -68,7 +69,7 @@ final class RecoverCommand implements Callable<Integer> {
         }
         Path jfrFile = options.noJfr ? null : (jfr != null ? jfr : defaultJfrFile("flashstrike-wal"));
         RecoveryResult r = new RecoveryRun(dir, jfrFile, options, dumpInterval, serve,
-                spec.commandLine().getOut()).push(push, spec.commandLine().getErr()).run();
+                spec.commandLine().getOut(), spec.commandLine().getErr()).push(push, spec.commandLine().getErr()).run();
         reportOutcome(r, spec.commandLine().getErr());
         return r.exitCode();
     }

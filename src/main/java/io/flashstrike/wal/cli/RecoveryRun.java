@@ -32,8 +32,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One recovery as the CLI runs it: JFR recording on, periodic progress line and dump, the final
- * summary, dump and report. Shared by {@code recover} and {@code demo}.
+ * One recovery as the CLI runs it, shared by {@code recover} and {@code demo}. Quiet by default: a
+ * progress bar on stderr (one line a second when stderr is not a terminal), then the summary, the
+ * verdict of our rule and where the recording is. With a dump interval: the progress line and the
+ * metrics dump every interval instead of the bar, then the final dump and the full report.
  */
 final class RecoveryRun {
     /** The label of the dump frames. */
@@ -42,8 +44,10 @@ final class RecoveryRun {
     private final Path dir;
     private final Path jfrFile;
     private final RecoveryOptions options;
-    private final double dumpIntervalSeconds;
+    /** Null: quiet; 0: only the final dump and report; more: also the dumps while running. */
+    private final Double dumpIntervalSeconds;
     private final PrintWriter out;
+    private final PrintWriter progress;
     private final MetricsOptions serve;
     private final WalRecoveryMetrics metrics = new WalRecoveryMetrics();
     private io.flashstrike.wal.export.PushGateway push;
@@ -52,14 +56,15 @@ final class RecoveryRun {
     /** A digest of every payload, so the replay does real work on every byte it delivers. */
     private long digest;
 
-    RecoveryRun(Path dir, Path jfrFile, RecoveryOptions options, double dumpIntervalSeconds, MetricsOptions serve,
-                PrintWriter out) {
+    RecoveryRun(Path dir, Path jfrFile, RecoveryOptions options, Double dumpIntervalSeconds, MetricsOptions serve,
+                PrintWriter out, PrintWriter progress) {
         this.options = options;
         this.serve = serve;
         this.dir = dir;
         this.jfrFile = jfrFile;
         this.dumpIntervalSeconds = dumpIntervalSeconds;
         this.out = out;
+        this.progress = progress;
     }
 
     /** Pushes to {@code options}' gateway during and at the end of the run (no-op without --push-gateway). */
@@ -150,6 +155,10 @@ final class RecoveryRun {
         List<String> diff = MetricSamples.differences(truth, "in-memory",
                 MetricSamples.of(c -> stream.mirror().collect(p, c)), "stream");
         Operation64.Snapshot lag = stream.lag().snapshot();
+        if (dumpIntervalSeconds == null && diff.isEmpty() && stream.lostBytes() == 0
+                && stream.missingEvents("preload_segment") == 0 && stream.missingEvents("finish_segment") == 0) {
+            return; // the self-check passed: worth a line only when detail was asked for
+        }
         out.printf(Locale.ROOT, "JFR event stream: %d of %d events folded, %s; lost %d bytes, missing %d preload_segment"
                         + " and %d finish_segment events; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                 stream.eventsSeen(), expected, diff.isEmpty()
@@ -174,7 +183,12 @@ final class RecoveryRun {
             return t;
         });
         long startNs = System.nanoTime();
-        if (dumpIntervalSeconds > 0) {
+        boolean terminal = dumpIntervalSeconds == null && Terminal.stderr();
+        if (dumpIntervalSeconds == null) {
+            // a bar redrawn in place on a terminal; a log gets one line a second
+            long periodMs = terminal ? 100 : 1000;
+            ticker.scheduleAtFixedRate(() -> drawProgress(startNs, terminal), periodMs, periodMs, TimeUnit.MILLISECONDS);
+        } else if (dumpIntervalSeconds > 0) {
             long periodMs = Math.max(1, (long) (dumpIntervalSeconds * 1000));
             ticker.scheduleAtFixedRate(() -> tick(startNs), periodMs, periodMs, TimeUnit.MILLISECONDS);
         }
@@ -191,19 +205,51 @@ final class RecoveryRun {
                 recording.close();
             }
         }
+        if (terminal && drawn) {
+            synchronized (progress) {
+                progress.print("\r" + progressBar(startNs) + "\n");
+                progress.flush();
+            }
+        }
         synchronized (out) {
-            out.println();
-            metrics.dump(LABEL, out);
+            if (dumpIntervalSeconds != null) {
+                out.println();
+                metrics.dump(LABEL, out);
+            }
             printSummary(result);
             if (jfrFile != null) {
-                out.println();
-                RecordingReport.load(jfrFile).printText(out);
+                RecordingReport report = RecordingReport.load(jfrFile, dumpIntervalSeconds == null
+                        ? new RecordingReport.Options(0, RecordingReport.Rules.WAL) : RecordingReport.Options.DEFAULT);
+                if (dumpIntervalSeconds != null) {
+                    out.println();
+                    report.printText(out);
+                } else {
+                    printVerdict(report);
+                }
                 out.printf("JFR recording: %s%n  open it in JDK Mission Control (File > Open File), or: jfr print --events 'flashstrike.wal.*' %s%n",
                         jfrFile.toAbsolutePath(), jfrFile);
+                if (dumpIntervalSeconds == null) {
+                    out.printf("  the full report: flashstrike-wal report %s%n", jfrFile);
+                }
             }
             out.flush();
         }
         return result;
+    }
+
+    /** Our rule's result in one line (and what to do, when it asks for something), not the whole report. */
+    private void printVerdict(RecordingReport report) {
+        for (io.flashstrike.wal.report.RuleOutcome r : report.ruleResults()) {
+            if (r.ours()) {
+                out.printf(Locale.ROOT, "Verdict: %s (score %s of 100): %s%n", r.level(),
+                        Double.isNaN(r.score()) ? "-" : String.format(Locale.ROOT, "%.1f", r.score()), r.summary());
+                if (!r.solution().isEmpty() && r.score() >= 25) {
+                    out.println("  what to do: " + r.solution());
+                }
+                return;
+            }
+        }
+        out.println("Verdict: none (" + (report.hasWalEvents() ? "the rule did not apply" : "no flashstrike.wal events recorded") + ")");
     }
 
     private Configuration settings() throws IOException, ParseException {
@@ -279,11 +325,40 @@ final class RecoveryRun {
         digest = h + type;
     }
 
+    /** Set by the ticker once it drew a bar on the terminal, so the end of the run ends that line. */
+    private volatile boolean drawn;
+
+    private void drawProgress(long startNs, boolean terminal) {
+        synchronized (progress) {
+            if (terminal) {
+                progress.print("\r" + progressBar(startNs));
+                drawn = true;
+            } else {
+                progress.println(progressBar(startNs));
+            }
+            progress.flush();
+        }
+    }
+
+    /** The bar: segments replayed of those found, bytes, rate and time so far. */
+    private String progressBar(long startNs) {
+        double seconds = Math.max(1e-9, (System.nanoTime() - startNs) / 1e9);
+        long found = metrics.manager().segmentsFound();
+        long replayed = metrics.manager().segmentsReplayed();
+        int width = 30;
+        int filled = found == 0 ? 0 : (int) Math.min(width, replayed * width / found);
+        long bytes = metrics.segmentReader().bytes();
+        return String.format(Locale.ROOT, "recover [%s%s] %d/%d segments  %s  %.0f MB/s  %.1f s", "#".repeat(filled),
+                ".".repeat(width - filled), replayed, found, SizeParser.format(bytes), bytes / 1e6 / seconds, seconds);
+    }
+
     private void tick(long startNs) {
         try {
             synchronized (out) {
                 out.println(progressLine(startNs));
-                metrics.dump(LABEL, out);
+                out.print(runSoFar(startNs));
+                metrics.segmentReader().dump(LABEL + " Segment Reader", out);
+                metrics.segmentPreloader().dump(LABEL + " Segment Preloader", out);
                 out.flush();
             }
         } catch (RuntimeException e) {
@@ -291,13 +366,28 @@ final class RecoveryRun {
         }
     }
 
+    /**
+     * The manager's frame while the run lasts: its recover operation is recorded when the run ends,
+     * so until then its line would read 0 ms, count 0; it shows the run so far instead.
+     */
+    private String runSoFar(long startNs) {
+        StringBuilder frame = new StringBuilder();
+        metrics.manager().dump(LABEL + " Recovery Manager", frame);
+        if (metrics.manager().recover().snapshot().count() > 0) {
+            return frame.toString(); // the run has ended: its recorded figures
+        }
+        String running = String.format(Locale.ROOT, " Recover         : running for %.3f s | %d of %d segments replayed so far",
+                (System.nanoTime() - startNs) / 1e9, metrics.manager().segmentsReplayed(), metrics.manager().segmentsFound());
+        return frame.toString().replaceFirst("(?m)^ Recover +: .*$", java.util.regex.Matcher.quoteReplacement(running));
+    }
+
     private String progressLine(long startNs) {
         double seconds = Math.max(1e-9, (System.nanoTime() - startNs) / 1e9);
         long bytes = metrics.segmentReader().bytes();
-        return String.format(Locale.ROOT, "[progress] %.1f s | segments %d/%d | records %d | %s | %.0f MB/s | waited on preloader %.1f ms",
+        return String.format(Locale.ROOT, "[progress] %.1f s | segments %d/%d | records %d | %s | %.0f MB/s | blocked on preloader %.1f ms",
                 seconds, metrics.manager().segmentsReplayed(), metrics.manager().segmentsFound(),
                 metrics.segmentReader().records(), SizeParser.format(bytes), bytes / 1e6 / seconds,
-                metrics.segmentReader().waitForSegment().snapshot().totalNanos() / 1e6);
+                (metrics.segmentReader().waitForSegment().snapshot().totalNanos() - metrics.segmentReader().fillWaitNanos()) / 1e6);
     }
 
     private void printSummary(RecoveryResult r) {
@@ -327,8 +417,12 @@ final class RecoveryRun {
         out.printf(Locale.ROOT, "  dropped bytes   : %d%n", r.droppedBytes());
         out.printf(Locale.ROOT, "  elapsed         : %.3f s, %.1f MB/s, %.0f records/s%n", seconds, r.megabytesPerSecond(),
                 seconds == 0 ? 0 : r.records() / seconds);
-        out.printf(Locale.ROOT, "  waited on preloader: %.3f ms (%.1f %% of the run)%n", r.waitNanos() / 1e6,
-                r.elapsedNanos() == 0 ? 0 : 100.0 * r.waitNanos() / r.elapsedNanos());
+        // The one definition (README, "One figure"), as the report, the JMC rule and the PromQL compute it.
+        long fill = metrics.segmentReader().fillWaitNanos();
+        long blocked = metrics.segmentReader().waitForSegment().snapshot().totalNanos() - fill;
+        long busy = metrics.segmentReader().readSegment().snapshot().totalNanos() + blocked;
+        out.printf(Locale.ROOT, "  blocked on preloader: %.3f ms = %.2f %% of replay's busy time (not counted: the first"
+                + " segment's wait, %.3f ms, the pipeline filling)%n", blocked / 1e6, busy == 0 ? 0 : 100.0 * blocked / busy, fill / 1e6);
         out.printf(Locale.ROOT, "  replay digest   : %016x%n", digest);
     }
 }

@@ -34,7 +34,7 @@ final class ReportCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--format", paramLabel = "text|json|csv",
-            description = "Output on stdout: text (default), json or csv (the per-type table).")
+            description = "Output on stdout: text, json or csv (the per-type table) (default: text).")
     String format = "text";
 
     @Option(names = "--html", paramLabel = "OUT.html",
@@ -45,7 +45,7 @@ final class ReportCommand implements Callable<Integer> {
     int top = 10;
 
     @Option(names = "--rules", paramLabel = "all|wal|none",
-            description = "Automated-analysis rules to run: all (ours and the JDK's, default), wal (ours only), none.")
+            description = "Automated-analysis rules to run: all (ours and the JDK's), wal (ours only), none (default: all).")
     String rules = "all";
 
     @Override

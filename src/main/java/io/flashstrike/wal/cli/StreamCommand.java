@@ -35,10 +35,13 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "stream", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
         description = {"Follow another JVM's flashstrike.wal events and serve them on /metrics (a sidecar).",
-                "Start the JVM to follow with: -XX:StartFlightRecording:settings=jfc/flashstrike-wal.jfc"
-                        + " -XX:FlightRecorderOptions:repository=/var/tmp/jfr   (for --repository)",
-                "  or with JMX on loopback: -Dcom.sun.management.jmxremote.port=9010"
-                        + " -Dcom.sun.management.jmxremote.host=127.0.0.1 ... (for --jmx)"},
+                // One flag a line: wrapped, picocli would break them at '.' or ':' and they could not be pasted.
+                "Start the JVM to follow with, for --repository:",
+                "  -XX:StartFlightRecording:settings=jfc/flashstrike-wal.jfc",
+                "  -XX:FlightRecorderOptions:repository=/var/tmp/jfr",
+                "or, for --jmx, with JMX on loopback:",
+                "  -Dcom.sun.management.jmxremote.port=9010",
+                "  -Dcom.sun.management.jmxremote.host=127.0.0.1 ..."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the followed JVM ended (or --duration elapsed)", "1:failure (no repository, port in use, JMX refused)",
                 "2:usage error"})
@@ -48,18 +51,18 @@ final class StreamCommand implements Callable<Integer> {
 
     static final class Source {
         @Option(names = "--repository", paramLabel = "DIR",
-                description = "The JFR repository: the directory given to -XX:FlightRecorderOptions:repository=,"
-                        + " or a per-process directory under it.")
+                description = {"The JFR repository (or a per-process directory under it): the directory given to",
+                        "-XX:FlightRecorderOptions:repository="})
         Path repository;
 
-        @Option(names = "--jmx", paramLabel = "HOST:PORT", description = "A JVM's JMX port (jdk.management.jfr.RemoteRecordingStream).")
+        @Option(names = "--jmx", paramLabel = "HOST:PORT", description = {"A JVM's JMX port, followed with", "jdk.management.jfr.RemoteRecordingStream"})
         String jmx;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--pid", description = "With --repository: the JVM to follow (default: the newest live one);"
+    @Option(names = "--pid", paramLabel = "PID", description = "With --repository: the JVM to follow (default: the newest live one);"
             + " waits up to 30 s for a live JVM's repository to appear.")
     long pid = -1;
 

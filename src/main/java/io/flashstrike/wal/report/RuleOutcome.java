@@ -17,4 +17,8 @@ import org.openjdk.jmc.flightrecorder.rules.Severity;
  */
 public record RuleOutcome(String ruleId, String name, String topic, Severity severity, double score, String summary,
                           String explanation, String solution, boolean ours) {
+    /** @return the severity's name (OK, INFO, WARNING), for callers that may not see JMC's types (the CLI) */
+    public String level() {
+        return severity.name();
+    }
 }

@@ -116,6 +116,24 @@ class PackagedCliIT {
         }
     }
 
+    /** The launcher as a user runs it into a log: about twenty lines, no escape sequence, no carriage return. */
+    @Test
+    void demoThroughTheLauncherIsQuietAndPlain() throws Exception {
+        Path jfr = tmp.resolve("quiet.jfr");
+        long start = System.nanoTime();
+        Processes.Result d = PackagedCli.script(tmp, null, "demo", "--segments", "8", "--segment-size", "1MiB",
+                "--jfr", jfr.toString(), "--metrics-port", "0");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(0, d.exit(), d.output());
+        assertTrue(d.output().contains("\nVerdict: ") && d.output().contains("JFR recording: " + jfr), d.output());
+        assertFalse(d.output().contains("Snapshot:") || d.output().contains("Report of "), d.output());
+        assertEquals(-1, d.output().indexOf('\u001b'), "ESC in:\n" + d.output());
+        assertEquals(-1, d.output().indexOf('\r'), "CR in:\n" + d.output());
+        // 20 fixed lines and at most one progress line a second for generate and for recover
+        long lines = d.output().lines().count();
+        assertTrue(lines <= 22 + 2 * Math.ceil(seconds) + 1, lines + " lines in " + seconds + " s:\n" + d.output());
+    }
+
     @Test
     void demoKeepLeavesARecoverableWal() throws Exception {
         Path jfr = tmp.resolve("demo.jfr");

@@ -31,7 +31,7 @@ class MonitoringMixinTest {
     @Test
     void promtoolChecksTheRulesAndPassesTheirUnitTests(@TempDir Path tmp) throws Exception {
         String check = promtool(tmp, "check", "rules", DIR.resolve("alerts.yml").toString(), DIR.resolve("rules.yml").toString());
-        assertTrue(check.contains("SUCCESS: 9 rules found") && check.contains("SUCCESS: 3 rules found"), check);
+        assertTrue(check.contains("SUCCESS: 8 rules found") && check.contains("SUCCESS: 4 rules found"), check);
         List<String> tests = new ArrayList<>();
         try (var files = Files.list(DIR.resolve("tests"))) {
             files.filter(f -> f.toString().endsWith(".yml")).sorted().forEach(f -> tests.add(f.toString()));
@@ -51,7 +51,7 @@ class MonitoringMixinTest {
         while (m.find()) {
             names.add(m.group(1));
         }
-        assertEquals(9, names.size(), names.toString());
+        assertEquals(8, names.size(), names.toString());
         for (String[] block : blocks(alerts, names)) {
             String name = block[0];
             String body = block[1];
@@ -70,7 +70,8 @@ class MonitoringMixinTest {
     void thePreloaderThresholdsAreTheJmcRulesDefaults() throws Exception {
         String alerts = Files.readString(DIR.resolve("alerts.yml"));
         assertEquals(share(WalRecoveryRule.STALL_WARNING.getDefaultValue()), threshold(alerts, "FlashstrikeWalPreloaderBehindReplay", ">"));
-        assertEquals(share(WalRecoveryRule.STALL_INFO.getDefaultValue()), threshold(alerts, "FlashstrikeWalPreloaderSlowingReplay", ">"));
+        // the rule's INFO is advice in the report, not an alert: a healthy run may reach it (ReplayBlockedFigureTest)
+        assertFalse(alerts.contains("> " + share(WalRecoveryRule.STALL_INFO.getDefaultValue())), alerts);
         assertEquals(WalRecoveryRule.FAILURE_WARNING.getDefaultValue().doubleValueIn(UnitLookup.NUMBER_UNITY),
                 threshold(alerts, "FlashstrikeWalPreloadFailures", ">="));
         assertEquals(WalRecoveryRule.FINISH_WARNING.getDefaultValue().doubleValueIn(UnitLookup.SECOND),
