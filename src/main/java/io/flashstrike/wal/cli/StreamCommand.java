@@ -126,7 +126,11 @@ final class StreamCommand implements Callable<Integer> {
             out.flush();
             s.start();
             boolean remoteGone = follow(s, repository, producer, remoteAlive, out);
-            out.println(remoteGone ? "the followed JVM (" + s.source() + ") is gone; final values:" : end(s, repository, producer));
+            String why = remoteGone ? "the followed JVM (" + s.source() + ") is gone; final values:" : end(s, repository, producer);
+            // Ended here, not only when JFR notices: a producer killed with -9 leaves a repository stream
+            // waiting for chunks forever, and stream_closed must say 1 while the final values are served.
+            s.close();
+            out.println(why);
             mirror.dump("followed", out);
             var lag = s.lag().snapshot();
             out.printf(Locale.ROOT, "%d events folded, %d handler errors; lost %d bytes, missing %d preload_segment and %d"

@@ -2,6 +2,7 @@ package io.flashstrike.wal.cli;
 
 import io.flashstrike.wal.stream.Repositories;
 import io.flashstrike.wal.testsupport.Dumps;
+import io.flashstrike.wal.testsupport.Exposition;
 import io.flashstrike.wal.testsupport.PackagedCli;
 import io.flashstrike.wal.testsupport.Processes;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +118,38 @@ class PackagedStreamIT {
         assertTrue(s.output().contains("the repository " + perProcess + " was deleted"), s.output());
         assertTrue(producer.isAlive(), "the producer was still running: the deletion, not its exit, ended the sidecar");
         assertEquals(2, Dumps.lastCount(s.output(), "Preload segment"), s.output());
+    }
+
+    @Test
+    void aProducerKilledWithSigkillIsClosedWithinFiveSecondsAndItsValuesStayReadable() throws Exception {
+        Path repo = Files.createDirectory(tmp.resolve("repo"));
+        Process producer = producer(repo, generate("wal", 2), "producer.log", 120);
+        awaitRepository(repo, producer.pid());
+        Path sidecarLog = tmp.resolve("sidecar.log");
+        Process sidecar = sidecar(sidecarLog, "--repository", repo.toString(), "--pid", String.valueOf(producer.pid()),
+                "--dump-interval", "0.5", "--linger", "60");
+        awaitLog(sidecarLog, Pattern.compile(" Recover         : [0-9.]+ ms \\| count 1 "), sidecar);
+        Matcher url = Pattern.compile("metrics: (http://\\S+)").matcher(Files.readString(sidecarLog));
+        assertTrue(url.find(), Files.readString(sidecarLog));
+        String metrics = url.group(1);
+        assertEquals(0.0, Exposition.sum(Exposition.scrape(metrics), "flashstrike_wal_stream_closed", ""), "following a live producer");
+
+        producer.destroyForcibly(); // SIGKILL: no shutdown hook, no final chunk, the repository left behind
+        long killed = System.nanoTime();
+        double closed = 0;
+        String text = "";
+        while (closed != 1.0 && System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(10)) {
+            Thread.sleep(100);
+            text = Exposition.scrape(metrics);
+            closed = Exposition.sum(text, "flashstrike_wal_stream_closed", "");
+        }
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+        assertEquals(1.0, closed, "stream_closed after kill -9:\n" + Files.readString(sidecarLog));
+        assertTrue(tookMillis <= 5_000, "stream_closed became 1 " + tookMillis + " ms after kill -9");
+        assertEquals(2.0, Exposition.sum(text, "flashstrike_wal_preload_segment_total", ""), "the last values stay readable:\n" + text);
+        assertEquals(1.0, Exposition.sum(text, "flashstrike_wal_recover_total", ""), text);
+        assertTrue(sidecar.isAlive(), "the sidecar lingers with the final values");
+        System.out.println("stream_closed = 1 " + tookMillis + " ms after kill -9 of the producer");
     }
 
     /** Deletes {@code dir} and everything in it; files JFR removes meanwhile are not an error. */
