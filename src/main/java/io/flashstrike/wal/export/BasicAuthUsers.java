@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *     constant time) without bcrypt. One entry per configured user: the cache cannot grow.
  * <li>Failures are not cached, and at most one bcrypt check runs at a time: a client guessing
  *     passwords holds one core at most, and a request that cannot get the turn within
- *     {@link #BCRYPT_WAIT_MS} is refused (401) rather than queued behind it.
+ *     {@link #BCRYPT_WAIT_MS} is answered {@link Check#BUSY} (503) rather than queued behind it.
  * <li>An unknown user is checked against a dummy hash of the same cost, so the answer takes as
  *     long as for a known one and does not tell which names exist.
  * </ul>
@@ -101,24 +101,34 @@ final class BasicAuthUsers {
         return List.copyOf(new TreeMap<>(hashes).keySet());
     }
 
+    /** The answer to one request's credentials. */
+    enum Check {
+        /** a configured user with the right password */
+        PROVEN,
+        /** no credentials, or wrong ones */
+        REFUSED,
+        /** not checked: no bcrypt turn in time. Not a wrong password: the client should retry */
+        BUSY
+    }
+
     /**
      * @param authorization the request's {@code Authorization} header, or null
-     * @return whether it names a configured user with the right password
+     * @param client        the client's address (not used yet)
      */
-    boolean check(String authorization) throws InterruptedException {
+    Check check(String authorization, String client) throws InterruptedException {
         if (authorization == null || authorization.length() < 6
                 || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
+            return Check.REFUSED;
         }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException notBase64) {
-            return false;
+            return Check.REFUSED;
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
-            return false;
+            return Check.REFUSED;
         }
         String user = decoded.substring(0, colon);
         byte[] password = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
@@ -126,10 +136,10 @@ final class BasicAuthUsers {
         byte[] digest = hmac(password);
         byte[] known = hash == null ? null : verified.get(user);
         if (known != null && MessageDigest.isEqual(known, digest)) {
-            return true;
+            return Check.PROVEN;
         }
         if (!bcryptTurn.tryAcquire(BCRYPT_WAIT_MS, TimeUnit.MILLISECONDS)) {
-            return false; // someone is busy guessing; a cached scrape still passes above
+            return Check.BUSY; // someone is busy guessing: not a wrong password. A cached scrape passes above
         }
         boolean ok;
         try {
@@ -140,7 +150,7 @@ final class BasicAuthUsers {
         if (ok) {
             verified.put(user, digest);
         }
-        return ok;
+        return ok ? Check.PROVEN : Check.REFUSED;
     }
 
     private byte[] hmac(byte[] password) {

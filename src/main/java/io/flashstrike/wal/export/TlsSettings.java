@@ -8,10 +8,10 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.Reader;
@@ -204,21 +204,26 @@ final class TlsSettings {
         throw new WebConfig.Invalid(file, "key_file " + keyPath + " does not match the first certificate of cert_file " + cert);
     }
 
-    SSLContext context() {
-        return context;
-    }
 
     ClientAuth clientAuth() {
         return clientAuth;
     }
 
-    /** Sets the protocol range and the client-certificate policy on a server socket's parameters. */
-    void apply(SSLParameters p) {
-        p.setProtocols(protocols.clone());
+    /**
+     * Jetty's TLS for one server: our {@link SSLContext}, the protocol range, the client-certificate
+     * policy, and no renegotiation (a client could otherwise make the server redo the handshake's
+     * public-key work on one connection for ever).
+     */
+    SslContextFactory.Server sslContextFactory() {
+        SslContextFactory.Server f = new SslContextFactory.Server();
+        f.setSslContext(context);
+        f.setIncludeProtocols(protocols.clone());
+        f.setRenegotiationAllowed(false);
         switch (clientAuth) {
-            case REQUIRE_AND_VERIFY -> p.setNeedClientAuth(true);
-            case VERIFY_IF_GIVEN -> p.setWantClientAuth(true);
-            case NONE -> p.setNeedClientAuth(false);
+            case REQUIRE_AND_VERIFY -> f.setNeedClientAuth(true);
+            case VERIFY_IF_GIVEN -> f.setWantClientAuth(true);
+            case NONE -> f.setNeedClientAuth(false);
         }
+        return f;
     }
 }

@@ -1,7 +1,6 @@
 package io.flashstrike.wal.export;
 
 
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -138,8 +137,9 @@ public final class WebConfig {
         }
     }
 
-    SSLContext sslContext() {
-        return tls.context();
+    /** @return {@code http_server_config.headers}: extra headers on every response (none yet) */
+    Map<String, String> headers() {
+        return Map.of();
     }
 
     TlsSettings tlsSettings() {
