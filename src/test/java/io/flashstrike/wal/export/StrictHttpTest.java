@@ -109,9 +109,27 @@ class StrictHttpTest {
                 .contains("200"), "a head over 16 KiB");
     }
 
+    @Test
+    void httpServerConfigHeadersAreAddedToEveryResponse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path web = tmp.resolve("web.yml");
+        java.nio.file.Files.writeString(web, "http_server_config:\n  headers:\n    X-Frame-Options: deny\n"
+                + "    Strict-Transport-Security: max-age=31536000\n");
+        try (MetricsHttpServer withHeaders = MetricsHttpServer.start("127.0.0.1", 0, HistogramBounds.DEFAULT, WebConfig.load(web), c -> { })) {
+            for (String path : List.of("/metrics", "/-/healthy", "/nowhere")) {
+                String r = exchange(withHeaders.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertEquals("deny", header(r, "X-Frame-Options"), r);
+                assertEquals("max-age=31536000", header(r, "Strict-Transport-Security"), r);
+            }
+        }
+    }
+
     /** Writes the bytes, reads until the server closes (or 5 s of silence), returns all it said. */
     static String exchange(String request) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        return exchange(server.port(), request);
+    }
+
+    static String exchange(int port, String request) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(5_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             ByteArrayOutputStream got = new ByteArrayOutputStream();

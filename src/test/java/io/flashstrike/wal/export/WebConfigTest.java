@@ -109,11 +109,22 @@ class WebConfigTest {
         cases.put("basic_auth_users:\n  prometheus: " + hash.replace("$2y$", "$1$") + "\n", "is not a bcrypt hash");
         cases.put("tls_server_confg:\n  cert_file: a\n", "unknown field tls_server_confg");
         cases.put(tls(pki.server) + "  client_auth: x\n", "unknown field tls_server_config.client_auth");
-        cases.put(tls(pki.server) + "  cipher_suites: [TLS_AES_128_GCM_SHA256]\n", "field tls_server_config.cipher_suites is not supported");
+        cases.put(tls(pki.server) + "  cipher_suites: [TLS_AES_128_GCM_SHA256]\n", "'TLS_AES_128_GCM_SHA256' is not a TLS 1.2 cipher suite");
+        cases.put(tls(pki.server) + "  cipher_suites: [TLS_NOT_A_SUITE]\n", "'TLS_NOT_A_SUITE' is not a TLS 1.2 cipher suite");
+        cases.put(tls(pki.server) + "  cipher_suites: []\n", "cipher_suites must be a non-empty list");
+        cases.put(tls(pki.server) + "  prefer_server_cipher_suites: maybe\n", "prefer_server_cipher_suites must be true or false");
+        cases.put(tls(pki.server) + "  curve_preferences: [X25519]\n", "field tls_server_config.curve_preferences is not supported");
+        cases.put("http_server_config:\n  http2: true\n", "field http_server_config.http2 is not supported");
+        cases.put("http_server_config:\n  header: {}\n", "unknown field http_server_config.header");
+        cases.put("http_server_config:\n  headers:\n    Content-Length: '0'\n", "Content-Length is set by the server itself");
+        cases.put("http_server_config:\n  headers:\n    'Bad Name': x\n", "'Bad Name' is not a header name");
+        cases.put("http_server_config:\n  headers:\n    X-A: \"a\\r\\nX-B: b\"\n", "http_server_config.headers.X-A must be one line");
         cases.put(tls(pki.server) + "  min_version: TLS11\n", "min_version 'TLS11' is not one of TLS12, TLS13");
-        cases.put(tls(pki.server) + "  client_ca_file: " + pki.caCert + "\n", "client_ca_file is set but client_auth_type is NoClientCert");
+        cases.put(tls(pki.server) + "  client_ca_file: " + pki.caCert + "\n", "client_ca_file is set but client_auth_type NoClientCert verifies no certificate");
+        cases.put(tls(pki.server) + "  client_auth_type: VerifyClientCertIfGiven\n", "needs client_ca_file");
+        cases.put(tls(pki.server) + "  client_auth_type: Sometimes\n", "is not one of NoClientCert, RequestClientCert, RequireAnyClientCert");
         cases.put(tls(pki.server) + "  client_auth_type: RequireAndVerifyClientCert\n", "needs client_ca_file");
-        cases.put(tls(pki.server) + "  client_auth_type: RequireAnyClientCert\n  client_ca_file: " + pki.caCert + "\n", "is not supported");
+        cases.put(tls(pki.server) + "  client_auth_type: RequireAnyClientCert\n  client_ca_file: " + pki.caCert + "\n", "verifies no certificate");
         cases.put("tls_server_config:\n  cert_file: " + pki.server.cert() + "\n  key_file: " + pki.client.key() + "\n",
                 "does not match the first certificate of cert_file");
         cases.put("tls_server_config:\n  cert_file: " + pki.server.key() + "\n  key_file: " + pki.server.key() + "\n", "no PEM CERTIFICATE in it");
