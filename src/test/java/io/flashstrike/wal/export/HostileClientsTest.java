@@ -79,6 +79,38 @@ class HostileClientsTest {
     }
 
     @Test
+    void aFloodPastTheConnectionCapIsShedAndScrapesGetThrough() throws Exception {
+        ServeLimits small = new ServeLimits(64, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(5), 16 * 1024, 16);
+        List<Socket> flood = new ArrayList<>();
+        metrics.segmentPreloader().preloadSegment().record(1_000_000, Status.OK);
+        try (MetricsHttpServer server = MetricsHttpServer.start("127.0.0.1", 0, HistogramBounds.DEFAULT, WebConfig.NONE, small,
+                c -> metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c))) {
+            int refused = 0;
+            for (int i = 0; i < 300; i++) {
+                Socket s = new Socket();
+                try {
+                    // past the cap Jetty stops accepting: the kernel's backlog fills, then connects wait
+                    s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 200);
+                    flood.add(s);
+                } catch (IOException full) {
+                    s.close();
+                    refused++;
+                }
+            }
+            long worst = 0;
+            for (int i = 0; i < 10; i++) {
+                worst = Math.max(worst, scrape(() -> new Socket(InetAddress.getLoopbackAddress(), server.port())));
+            }
+            assertTrue(server.openConnections() <= small.maxConnections() + 1, "open: " + server.openConnections());
+            System.out.printf(Locale.ROOT, "flood: 300 silent connections at a cap of %d (%d connects timed out), "
+                    + "%d open at the server, worst of 10 scrapes %.1f ms%n", small.maxConnections(), refused,
+                    server.openConnections(), worst / 1e6);
+        } finally {
+            closeAll(flood);
+        }
+    }
+
+    @Test
     void headersSentAByteASecondAreCutOffAndDoNotBlockAScrape() throws Exception {
         List<Socket> slow = new ArrayList<>();
         try (MetricsHttpServer server = serve(WebConfig.NONE)) {
