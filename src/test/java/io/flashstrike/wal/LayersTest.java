@@ -52,7 +52,7 @@ class LayersTest {
         LAYERS.put("io.flashstrike.wal.recovery", new Layer(JDK_ONLY, union(CORE_PACKAGES, "io.flashstrike.wal.segment"), List.of()));
         LAYERS.put("io.flashstrike.wal.stream", new Layer(null, Set.copyOf(CORE_PACKAGES), List.of()));
         LAYERS.put("io.flashstrike.wal.export", new Layer(null, Set.copyOf(CORE_PACKAGES),
-                List.of("io.prometheus.metrics.", "org.snakeyaml.engine.", "org.bouncycastle.")));
+                List.of("io.prometheus.metrics.", "org.snakeyaml.engine.", "org.bouncycastle.", "org.eclipse.jetty.")));
         LAYERS.put("io.flashstrike.wal.agent", new Layer(null,
                 union(CORE_PACKAGES, "io.flashstrike.wal.export", "io.flashstrike.wal.stream"), List.of()));
         // The JMC plug-in's package: JMC's API alone, so the bundle needs nothing of ours.

@@ -10,6 +10,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,29 +25,53 @@ import java.util.regex.Pattern;
  * {@code basic_auth_users}: user name to bcrypt hash ({@code $2y$}, {@code $2b$} or {@code $2a$},
  * as {@code htpasswd -nBC 10} makes them), checked with Bouncy Castle's {@code OpenBSDBCrypt}.
  *
- * <p>Thread-safe; called by the connection threads. Costs, and what is cached:
+ * <p>Thread-safe; called by the server's request threads. Built so that guessing cannot lock
+ * Prometheus out:
  * <ul>
- * <li>A bcrypt check costs tens of milliseconds at cost 10, so a success is remembered: per user,
- *     the HMAC-SHA256 of the password under a key drawn at start-up (never the password itself).
- *     A later request with the same password matches that digest ({@link MessageDigest#isEqual},
- *     constant time) without bcrypt. One entry per configured user: the cache cannot grow.
- * <li>Failures are not cached, and at most one bcrypt check runs at a time: a client guessing
- *     passwords holds one core at most, and a request that cannot get the turn within
- *     {@link #BCRYPT_WAIT_MS} is refused (401) rather than queued behind it.
+ * <li><b>Proven credentials never wait.</b> A success is remembered per user as the HMAC-SHA256
+ *     of the password under a key drawn at start-up (never the password itself); a later request
+ *     with the same password matches it ({@link MessageDigest#isEqual}, constant time) before any
+ *     bcrypt turn is asked for. One entry per configured user: it cannot grow.
+ * <li><b>A wrong password costs bcrypt once.</b> Failed (user, password) pairs are remembered
+ *     the same way, the last {@link #FAILED_REMEMBERED}: a client repeating a guess is refused at
+ *     once, without a turn, and does not delay anyone else's first login.
+ * <li><b>Failed checks are limited per client address</b>: one bcrypt check of an address at a
+ *     time, and at most {@link #FAILURES_PER_WINDOW} failures per {@link #WINDOW_NANOS}; past
+ *     either, the address's unproven requests are not checked ({@link Check#BUSY}: 503, never
+ *     401). A client at another address keeps its place: guessers from one address hold at most
+ *     one place in the queue for the turn.
+ * <li>One bcrypt check runs at a time, in arrival order (a fair semaphore), so guessing holds
+ *     one core at most; at most {@link #MAX_WAITING} requests wait for it, each at most
+ *     {@link #BCRYPT_WAIT_MS}, so waiting never holds more than a few of the server's threads.
+ *     A request that does not get its turn is {@link Check#BUSY}: "not checked", not "wrong".
  * <li>An unknown user is checked against a dummy hash of the same cost, so the answer takes as
  *     long as for a known one and does not tell which names exist.
  * </ul>
  * Nothing here logs; {@link #toString} and {@link #names} give names, never hashes.
  */
 final class BasicAuthUsers {
-    static final long BCRYPT_WAIT_MS = 250;
+    static final long BCRYPT_WAIT_MS = 1_500;
+    static final int MAX_WAITING = 4;
+    static final int FAILED_REMEMBERED = 4096;
+    static final int FAILURES_PER_WINDOW = 10;
+    static final long WINDOW_NANOS = 10_000_000_000L;
+    /** Addresses tracked at once; beyond it, windows already over are dropped (then all, if need be). */
+    private static final int ADDRESSES = 4096;
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
 
     private final Map<String, String> hashes;
     private final String dummyHash;
     private final SecretKeySpec cacheKey;
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
-    private final Semaphore bcryptTurn = new Semaphore(1);
+    private final Semaphore bcryptTurn = new Semaphore(1, true);
+    private final Semaphore waiting = new Semaphore(MAX_WAITING + 1);
+    private final Map<String, Boolean> failed = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > FAILED_REMEMBERED;
+        }
+    });
+    private final Map<String, Address> addresses = new ConcurrentHashMap<>();
 
     private BasicAuthUsers(Map<String, String> hashes, int dummyCost) {
         this.hashes = hashes;
@@ -101,24 +127,34 @@ final class BasicAuthUsers {
         return List.copyOf(new TreeMap<>(hashes).keySet());
     }
 
+    /** The answer to one request's credentials. */
+    enum Check {
+        /** a configured user with the right password */
+        PROVEN,
+        /** no credentials, or wrong ones */
+        REFUSED,
+        /** not checked: no bcrypt turn in time. Not a wrong password: the client should retry */
+        BUSY
+    }
+
     /**
      * @param authorization the request's {@code Authorization} header, or null
-     * @return whether it names a configured user with the right password
+     * @param client        the client's address, for the per-address limit on failed checks
      */
-    boolean check(String authorization) throws InterruptedException {
+    Check check(String authorization, String client) throws InterruptedException {
         if (authorization == null || authorization.length() < 6
                 || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
+            return Check.REFUSED;
         }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException notBase64) {
-            return false;
+            return Check.REFUSED;
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
-            return false;
+            return Check.REFUSED;
         }
         String user = decoded.substring(0, colon);
         byte[] password = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
@@ -126,21 +162,101 @@ final class BasicAuthUsers {
         byte[] digest = hmac(password);
         byte[] known = hash == null ? null : verified.get(user);
         if (known != null && MessageDigest.isEqual(known, digest)) {
+            return Check.PROVEN;
+        }
+        String pair = Base64.getEncoder().encodeToString(hmac(decoded.getBytes(StandardCharsets.UTF_8)));
+        if (failed.containsKey(pair)) {
+            return Check.REFUSED; // this very guess failed before: no turn needed to say so again
+        }
+        Address from = address(client, System.nanoTime());
+        if (!from.enter(System.nanoTime())) {
+            return Check.BUSY; // over its failure budget, or its one check is already under way
+        }
+        try {
+            return slowCheck(user, hash, password, digest, pair, from);
+        } finally {
+            from.leave();
+        }
+    }
+
+    /** The bcrypt path: a turn, then the check; records the outcome. */
+    private Check slowCheck(String user, String hash, byte[] password, byte[] digest, String pair, Address from)
+            throws InterruptedException {
+        if (!waiting.tryAcquire()) {
+            return Check.BUSY; // enough requests already wait: this one would only hold a thread
+        }
+        try {
+            if (!bcryptTurn.tryAcquire(BCRYPT_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                return Check.BUSY;
+            }
+            boolean ok;
+            try {
+                if (failed.containsKey(pair)) {
+                    return Check.REFUSED; // failed while this one waited
+                }
+                ok = OpenBSDBCrypt.checkPassword(hash == null ? dummyHash : hash, password) && hash != null;
+            } finally {
+                bcryptTurn.release();
+            }
+            if (ok) {
+                verified.put(user, digest);
+                return Check.PROVEN;
+            }
+            failed.put(pair, Boolean.TRUE);
+            from.failed(System.nanoTime());
+            return Check.REFUSED;
+        } finally {
+            waiting.release();
+        }
+    }
+
+    /** One client address: its failures in the current window, and whether a check of its is under way. */
+    private static final class Address {
+        private long windowStart;
+        private int failures;
+        private boolean checking;
+
+        Address(long now) {
+            windowStart = now;
+        }
+
+        synchronized boolean enter(long now) {
+            if (now - windowStart >= WINDOW_NANOS) {
+                windowStart = now;
+                failures = 0;
+            }
+            if (checking || failures >= FAILURES_PER_WINDOW) {
+                return false;
+            }
+            checking = true;
             return true;
         }
-        if (!bcryptTurn.tryAcquire(BCRYPT_WAIT_MS, TimeUnit.MILLISECONDS)) {
-            return false; // someone is busy guessing; a cached scrape still passes above
+
+        synchronized void leave() {
+            checking = false;
         }
-        boolean ok;
-        try {
-            ok = OpenBSDBCrypt.checkPassword(hash == null ? dummyHash : hash, password) && hash != null;
-        } finally {
-            bcryptTurn.release();
+
+        synchronized void failed(long now) {
+            if (now - windowStart >= WINDOW_NANOS) {
+                windowStart = now;
+                failures = 0;
+            }
+            failures++;
         }
-        if (ok) {
-            verified.put(user, digest);
+
+        synchronized boolean idle(long now) {
+            return !checking && now - windowStart >= WINDOW_NANOS;
         }
-        return ok;
+    }
+
+    private Address address(String client, long now) {
+        if (addresses.size() >= ADDRESSES && !addresses.containsKey(client)) {
+            addresses.values().removeIf(a -> a.idle(now));
+            if (addresses.size() >= ADDRESSES) {
+                addresses.clear(); // spread over more addresses than tracked: the one turn still bounds the cost
+            }
+        }
+        return addresses.computeIfAbsent(client, k -> new Address(now));
     }
 
     private byte[] hmac(byte[] password) {

@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 /**
  * Serves {@code /metrics} (and {@code /-/healthy}): client_java's scrape handler renders
  * (content negotiation: text 0.0.4, OpenMetrics 1.0, protobuf; gzip; {@code name[]} filters),
- * our {@link ScrapeServer} owns the sockets, with TLS and basic auth from a {@link WebConfig} and
- * the limits of {@link ServeLimits}. Binds to 127.0.0.1 unless told otherwise. Every scrape
+ * Jetty's core (no servlets, {@link ScrapeServer}) parses HTTP and owns sockets, threads and
+ * time, with TLS and basic auth from a {@link WebConfig} and the limits of {@link ServeLimits}. Binds to 127.0.0.1 unless told otherwise. Every scrape
  * renders fresh immutable snapshots through {@link WalMetricsSource}, from a registry of its own:
  * nothing is added to client_java's JVM-wide default registry, and no system property is set.
  */

@@ -3,26 +3,37 @@ package io.flashstrike.wal.export;
 import io.prometheus.metrics.exporter.common.PrometheusHttpExchange;
 import io.prometheus.metrics.exporter.common.PrometheusHttpRequest;
 import io.prometheus.metrics.exporter.common.PrometheusHttpResponse;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Fields;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 
 /**
- * client_java's view of one {@code /metrics} request on our connection: the request head as read,
- * the response as {@link HttpResponse} writes it. client_java's handler renders, sets the headers
- * and calls {@link #close}, which ends the body.
+ * client_java's view of one Jetty request to {@code /metrics}: client_java's handler renders,
+ * sets the headers, asks for the body stream and calls {@link #close}, which ends the body. A
+ * {@code HEAD} is shown to client_java as the {@code GET} it stands for, so it renders and states
+ * the same headers (a real {@code Content-Length}); Jetty sends no body for a {@code HEAD}.
  */
 final class ScrapeExchange implements PrometheusHttpExchange {
-    private final HttpRequest request;
-    private final HttpResponse response;
+    private final Request request;
+    private final Response response;
+    private final Fields query;
+    private OutputStream body;
 
-    ScrapeExchange(HttpRequest request, HttpResponse response) {
+    /** @param query the request's query parameters, already decoded (a bad escape was a 400) */
+    ScrapeExchange(Request request, Response response, Fields query) {
         this.request = request;
         this.response = response;
+        this.query = query;
     }
 
     @Override
@@ -30,75 +41,82 @@ final class ScrapeExchange implements PrometheusHttpExchange {
         return new PrometheusHttpRequest() {
             @Override
             public String getQueryString() {
-                return request.query();
+                return request.getHttpURI().getQuery();
             }
 
             @Override
             public Enumeration<String> getHeaders(String name) {
-                return Collections.enumeration(request.headers(name));
+                return Collections.enumeration(request.getHeaders().getValuesList(name));
             }
 
             @Override
             public String getMethod() {
-                return request.method();
+                return "GET"; // HEAD included: see the class comment
             }
 
             @Override
             public String getRequestPath() {
-                return request.path();
+                return Request.getPathInContext(request);
             }
 
             @Override
             public String[] getParameterValues(String name) {
-                // name[]=a&name[]=b: decoded, as the JDK server's client_java adapter does
-                if (request.query() == null) {
-                    return null;
-                }
-                List<String> values = new ArrayList<>();
-                for (String pair : request.query().split("&")) {
-                    int eq = pair.indexOf('=');
-                    String key = HttpRequest.decode(eq < 0 ? pair : pair.substring(0, eq));
-                    if (key.equals(name)) {
-                        values.add(eq < 0 ? "" : HttpRequest.decode(pair.substring(eq + 1)));
-                    }
-                }
-                return values.isEmpty() ? null : values.toArray(new String[0]);
+                List<String> values = query.getValues(name);
+                return values == null || values.isEmpty() ? null : values.toArray(new String[0]);
             }
         };
     }
 
     @Override
     public PrometheusHttpResponse getResponse() {
-        return response;
+        return new PrometheusHttpResponse() {
+            @Override
+            public void setHeader(String name, String value) {
+                response.getHeaders().put(name, value);
+            }
+
+            @Override
+            public OutputStream sendHeadersAndGetBody(int status, int contentLength) {
+                response.setStatus(status);
+                if (contentLength > 0) {
+                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, contentLength);
+                }
+                body = Content.Sink.asOutputStream(response);
+                return body;
+            }
+        };
     }
 
     @Override
     public void handleException(IOException e) throws IOException {
-        throw e; // the client is gone or too slow: the connection closes
+        throw e; // the client is gone or too slow: Jetty closes the connection
     }
 
     @Override
     public void handleException(RuntimeException e) {
         // A collector failed: a 500 if nothing was sent yet; the stack trace stays out of the body.
-        if (!response.started()) {
+        if (!response.isCommitted()) {
+            response.getHeaders().clear();
+            response.setStatus(500);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
             try {
-                response.setHeader("Content-Type", "text/plain; charset=utf-8");
-                byte[] text = ScrapeConnection.ascii("error collecting metrics: " + e.getClass().getSimpleName() + "\n");
-                response.sendHeadersAndGetBody(500, text.length).write(text);
+                Content.Sink.write(response, true, StandardCharsets.UTF_8.encode(
+                        "error collecting metrics: " + e.getClass().getSimpleName() + "\n"));
             } catch (IOException gone) {
                 throw new UncheckedIOException(gone);
             }
         }
     }
 
+    /** Ends the body client_java began (a blocking last write). */
     @Override
     public void close() {
-        try {
-            if (response.started()) {
-                response.finish();
+        if (body != null) {
+            try {
+                body.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

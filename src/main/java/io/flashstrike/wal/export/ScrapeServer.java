@@ -1,208 +1,158 @@
 package io.flashstrike.wal.export;
 
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
-import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.io.UncheckedIOException;
 
 /**
- * A small HTTP/1.1 server for {@code /metrics}, built so that no client can keep another from
- * being answered: client_java's {@link PrometheusScrapeHandler} renders (formats, gzip,
- * {@code name[]}), this class owns sockets, threads and time.
+ * The Jetty server behind {@link MetricsHttpServer}: one connector on one address, Jetty's own
+ * HTTP/1.1 parser in its strictest compliance mode (RFC 9110/9112: conflicting
+ * {@code Content-Length}, control bytes, a space before a colon are 400s and close the
+ * connection), its idle timeout and network connection limit, TLS through
+ * {@link TlsSettings#sslContextFactory()}, and {@link HeadDeadline} for the head timeout Jetty
+ * lacks. {@link ScrapeHandler} answers.
  *
- * <p>Threads: one acceptor, which never reads from a client (the TLS handshake and the request
- * happen on the connection's own thread), and one thread per open connection, at most twice
- * {@link ServeLimits#maxConnections()} alive (room for evicted ones still unwinding), all daemons
- * of this server. The recovery's threads never
- * run any of it. The acceptor also enforces every deadline: each connection publishes its
- * deadline (volatile), and a connection past it has its raw socket closed, which unblocks whatever
- * read or write its thread is in. Closing the raw socket, not the {@code SSLSocket} over it, never
- * waits for a lock the stuck thread holds.
- *
- * <p>Why not the JDK's {@code com.sun.net.httpserver} (client_java's {@code HTTPServer}): it reads
- * request headers with blocking reads on its executor threads, bounded only by JVM-wide
- * properties ({@code sun.net.httpserver.maxReqTime}, read once per JVM), so a few silent or slow
- * connections occupy every thread; its connection cap refuses the newcomer, the well-behaved
- * scraper, rather than the idle connection. See docs/DESIGN.md.
+ * <p>Threads: Jetty's, all daemons named {@code flashstrike-metrics-*}, at most
+ * {@link ServeLimits#maxThreads()} of them; one acceptor and one selector among them. Idle
+ * connections hold no thread. The recovery's threads never run any of it.
  */
 final class ScrapeServer implements AutoCloseable {
-    /** A scrape renders and writes in milliseconds; one answering longer may be evicted at the cap. */
-    static final long BUSY_GRACE_NANOS = 1_000_000_000L;
-    private final ServerSocket listener;
-    private final ServeLimits limits;
-    /** One permit per live connection thread, taken by the acceptor, returned as the thread ends. */
-    private final Semaphore threads;
-    private long threadNumber;
-    private final Thread acceptor;
-    private final Set<ScrapeConnection> open = new HashSet<>(); // guarded by itself
-    private final ScrapeConnection.Context context;
-    private volatile boolean closed;
+    /**
+     * The one system property Jetty sets, once per class loader (its build's git hash, from
+     * {@code org.eclipse.jetty.util.Jetty}'s static initialiser): taken back, as a host's JVM-wide
+     * state is not ours to change.
+     */
+    private static final String JETTY_SETS = "jetty.git.hash";
+    private final Server server;
+    private final ServerConnector connector;
 
-    private ScrapeServer(ServerSocket listener, ServeLimits limits, ScrapeConnection.Context context) {
-        this.listener = listener;
-        this.limits = limits;
-        this.context = context;
-        this.threads = new Semaphore(2 * limits.maxConnections());
-        this.acceptor = new Thread(this::acceptLoop, "flashstrike-metrics-accept");
-        acceptor.setDaemon(true);
+    private ScrapeServer(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
     }
 
-    /** Binds and starts accepting. */
+    /** Binds and starts serving. */
     static ScrapeServer start(String bind, int port, PrometheusScrapeHandler handler, WebConfig web, ServeLimits limits)
             throws IOException {
-        ServerSocket listener = new ServerSocket();
+        String gitHash = System.getProperty(JETTY_SETS);
+        sparePlatformMBeanServer();
+        QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 2);
+        threads.setName("flashstrike-metrics");
+        threads.setDaemon(true); // never keeps a host JVM alive
+        // Jetty's default scheduler thread is not a daemon: it would keep a host JVM from exiting
+        Server server = new Server(threads, new ScheduledExecutorScheduler("flashstrike-metrics-scheduler", true), null);
+        server.setStopAtShutdown(false); // no shutdown hook in a host's JVM: close() stops it
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setHttpCompliance(HttpCompliance.RFC9110); // no legacy leniency: RFC 9110/9112 as written
+        http.setUriCompliance(UriCompliance.DEFAULT);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setSendDateHeader(true);
+        http.setRequestHeaderSize(limits.maxHeadBytes());
+        http.setIdleTimeout(limits.idleTimeout().toMillis());
+        if (web.tls()) {
+            // Scrapes name the host by IP as often as by name: no SNI-to-certificate check (the old
+            // server had none either); no HSTS header, which browsers, not Prometheus, read.
+            SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
+            secure.setStsMaxAge(-1);
+            http.addCustomizer(secure);
+        }
+        HttpConnectionFactory h1 = new HttpConnectionFactory(http);
+        ConnectionFactory[] factories = web.tls()
+                ? new ConnectionFactory[] {new SslConnectionFactory(web.tlsSettings().sslContextFactory(), h1.getProtocol()), h1}
+                : new ConnectionFactory[] {h1};
+        ServerConnector connector = new ServerConnector(server, 1, 1, factories);
+        connector.setHost(bind);
+        connector.setPort(port);
+        connector.setReuseAddress(true);
+        connector.setAcceptQueueSize(128);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        server.addConnector(connector);
+
+        NetworkConnectionLimit cap = new NetworkConnectionLimit(limits.maxConnections(), connector);
+        cap.setEndPointIdleTimeout(limits.atCapIdleTimeout().toMillis());
+        server.addBean(cap);
+        server.addBean(new HeadDeadline(connector, limits.headTimeout()));
+        server.setHandler(new ScrapeHandler(handler, web));
         try {
-            listener.setReuseAddress(true);
-            listener.bind(new InetSocketAddress(InetAddress.getByName(bind), port), 128);
-            listener.setSoTimeout(100); // the acceptor wakes to enforce deadlines
-        } catch (IOException | RuntimeException e) {
-            listener.close();
-            throw e;
-        }
-        SSLSocketFactory tls = web.tls() ? web.sslContext().getSocketFactory() : null;
-        ScrapeServer s = new ScrapeServer(listener, limits, new ScrapeConnection.Context(handler, web, tls, limits));
-        s.acceptor.start();
-        return s;
-    }
-
-    int port() {
-        return listener.getLocalPort();
-    }
-
-    /** @return connections open now (tests, and the limits' documentation) */
-    int openConnections() {
-        synchronized (open) {
-            return open.size();
-        }
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket raw = null;
-            try {
-                raw = listener.accept();
-            } catch (SocketTimeoutException tick) {
-                // no client: fall through to the deadline sweep
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-            }
-            if (raw != null) {
-                admit(raw);
-            }
-            sweep(System.nanoTime());
-        }
-    }
-
-    private void admit(Socket raw) {
-        ScrapeConnection c = new ScrapeConnection(raw, context, this::forget);
-        synchronized (open) {
-            if (open.size() >= limits.maxConnections()) {
-                ScrapeConnection victim = victim(System.nanoTime());
-                if (victim == null) {
-                    ScrapeConnection.closeQuietly(raw); // every connection is answering: this one waits for a retry
-                    return;
-                }
-                open.remove(victim);
-                victim.abort();
-            }
-            open.add(c);
-        }
-        boolean started = false;
-        try {
-            // Evicted threads unwind within milliseconds of their socket closing: wait for one, briefly.
-            if (threads.tryAcquire(1, TimeUnit.SECONDS)) {
-                Thread t = new Thread(null, () -> {
-                    try {
-                        c.run();
-                    } finally {
-                        threads.release();
-                    }
-                }, "flashstrike-metrics-conn-" + ++threadNumber, 512 * 1024);
-                t.setDaemon(true);
-                t.start();
-                started = true;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
+            server.start();
+        } catch (IOException e) {
+            stopQuietly(server);
+            // Jetty wraps the bind failure; MetricsHttpServer words "port in use" for the operator
+            throw e.getCause() instanceof java.net.BindException b ? b : e;
+        } catch (Exception e) {
+            stopQuietly(server);
+            throw new IOException("cannot start the /metrics server: " + WebConfig.oneLine(e), e);
         } finally {
-            if (!started) {
-                forget(c);
-                c.abort();
+            if (gitHash == null) {
+                System.clearProperty(JETTY_SETS); // see JETTY_SETS
             }
         }
+        return new ScrapeServer(server, connector);
     }
 
     /**
-     * The connection that has waited longest for a request; failing that, the one longest busy
-     * past {@link #BUSY_GRACE_NANOS} (a client that asked and does not read its answer); else none.
-     * Caller holds {@code open}.
+     * Jetty's {@code MemoryUtils} asks the platform MBean server whether oops are compressed unless
+     * told how many references fill a cache line; that would create the MBean server and
+     * initialise {@code java.util.logging} in a host's JVM before its own code could configure
+     * either (the agent's rule: a host's logging is the host's). The property is set for the
+     * class's initialisation only, and named after the class's package, so the agent's relocated
+     * copy reads a name of its own. The value only sizes the padding of Jetty's queues.
      */
-    private ScrapeConnection victim(long now) {
-        ScrapeConnection idle = null;
-        ScrapeConnection stuck = null;
-        for (ScrapeConnection o : open) {
-            if (o.waiting()) {
-                if (idle == null || o.waitingSince() - idle.waitingSince() < 0) {
-                    idle = o;
-                }
-            } else if (now - o.busySince() > BUSY_GRACE_NANOS && (stuck == null || o.busySince() - stuck.busySince() < 0)) {
-                stuck = o;
+    private static void sparePlatformMBeanServer() {
+        String name = org.eclipse.jetty.util.MemoryUtils.class.getPackageName() + ".referencesPerCacheLine";
+        synchronized (ScrapeServer.class) {
+            if (System.getProperty(name) != null) {
+                return;
+            }
+            System.setProperty(name, "16"); // 64-byte line / 4-byte compressed reference
+            try {
+                org.eclipse.jetty.util.MemoryUtils.getCacheLineBytes(); // runs the static initialiser now
+            } finally {
+                System.clearProperty(name);
             }
         }
-        return idle != null ? idle : stuck;
     }
 
-    private void sweep(long now) {
-        List<ScrapeConnection> late = new ArrayList<>();
-        synchronized (open) {
-            for (ScrapeConnection c : open) {
-                if (now - c.deadline() > 0) {
-                    late.add(c);
-                }
-            }
-            open.removeAll(late);
-        }
-        late.forEach(ScrapeConnection::abort);
+    int port() {
+        return connector.getLocalPort();
     }
 
-    private void forget(ScrapeConnection c) {
-        synchronized (open) {
-            open.remove(c);
+    /** @return network connections open now (tests, and the limits' documentation) */
+    int openConnections() {
+        return connector.getConnectedEndPoints().size();
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // failing to start already said what matters
         }
     }
 
     @Override
     public void close() {
-        closed = true;
-        ScrapeConnection.closeQuietly(listener);
-        List<ScrapeConnection> all;
-        synchronized (open) {
-            all = new ArrayList<>(open);
-            open.clear();
-        }
-        all.forEach(ScrapeConnection::abort);
         try {
-            acceptor.join(5_000);
-            // every connection thread gone: all permits back (bounded; a stuck render is not ours to kill)
-            if (threads.tryAcquire(2 * limits.maxConnections(), 5, TimeUnit.SECONDS)) {
-                threads.release(2 * limits.maxConnections());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            server.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the /metrics server: " + WebConfig.oneLine(e), e);
         }
     }
 }

@@ -3,22 +3,25 @@ package io.flashstrike.wal.export;
 import java.time.Duration;
 
 /**
- * What one client may cost the {@code /metrics} server (README "Off loopback"). Every limit is
- * enforced by the server itself, per instance: no JVM-wide system property is read or set.
+ * What one client may cost the {@code /metrics} server (README "Off loopback"), handed to Jetty
+ * per server instance: no JVM-wide system property is read or set.
  *
- * @param maxConnections  connections open at once; at the cap a new one evicts the connection that
- *                        has waited longest for its request (idle or slow), else the one answering
- *                        longest past a second, and is refused only when every connection is
- *                        answering a request it began within the last second
- * @param headTimeout     from accept, or from the first byte of a request on a kept-alive
- *                        connection, to the end of its headers, TLS handshake included
- * @param idleTimeout     how long a kept-alive connection may wait for its next request
- * @param responseTimeout from the end of the headers to the last byte of the response written
- * @param maxHeadBytes    request line and headers together
- * @param maxHeaders      header lines in one request
+ * @param maxConnections network connections open at once (Jetty's {@code NetworkConnectionLimit}).
+ *                       Jetty holds no thread for an idle connection, so the cap guards the
+ *                       process's file descriptors, not its threads. At the cap Jetty stops
+ *                       accepting and cuts every idle connection's timeout to
+ *                       {@code atCapIdleTimeout}, so the silent ones make room within it
+ * @param atCapIdleTimeout the idle timeout while at the cap
+ * @param headTimeout    from accept to the end of the first request's headers (TLS handshake
+ *                       included), and from the first byte of a later request to the end of its
+ *                       headers: a client sending its head a byte at a time is cut off
+ * @param idleTimeout    how long a connection may go without a byte read or written (Jetty's
+ *                       idle timeout: a kept-alive connection between scrapes, a blocked write)
+ * @param maxHeadBytes   request line and headers together (Jetty answers 431 beyond it)
+ * @param maxThreads     the server's thread pool: a request is rendered on one of them
  */
-record ServeLimits(int maxConnections, Duration headTimeout, Duration idleTimeout, Duration responseTimeout,
-                   int maxHeadBytes, int maxHeaders) {
-    static final ServeLimits DEFAULT = new ServeLimits(32, Duration.ofSeconds(10), Duration.ofSeconds(120),
-            Duration.ofSeconds(30), 16 * 1024, 100);
+record ServeLimits(int maxConnections, Duration atCapIdleTimeout, Duration headTimeout, Duration idleTimeout,
+                   int maxHeadBytes, int maxThreads) {
+    static final ServeLimits DEFAULT = new ServeLimits(512, Duration.ofSeconds(1), Duration.ofSeconds(10),
+            Duration.ofSeconds(120), 16 * 1024, 16);
 }

@@ -8,10 +8,10 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.Reader;
@@ -36,16 +36,38 @@ import java.util.Map;
  * restart to rotate them.
  */
 final class TlsSettings {
-    /** exporter-toolkit's {@code client_auth_type} values that verify a certificate, or ask for none. */
+    /**
+     * exporter-toolkit's {@code client_auth_type}, as Go's {@code tls.ClientAuthType}: whether a
+     * certificate is asked for, required, and verified against {@code client_ca_file}. The two
+     * that do not verify accept any certificate: they authenticate no one.
+     */
     enum ClientAuth {
-        NONE("NoClientCert"), VERIFY_IF_GIVEN("VerifyClientCertIfGiven"), REQUIRE_AND_VERIFY("RequireAndVerifyClientCert");
+        NONE("NoClientCert", false, false, false),
+        REQUEST("RequestClientCert", true, false, false),
+        REQUIRE_ANY("RequireAnyClientCert", true, true, false),
+        VERIFY_IF_GIVEN("VerifyClientCertIfGiven", true, false, true),
+        REQUIRE_AND_VERIFY("RequireAndVerifyClientCert", true, true, true);
 
         final String yaml;
+        final boolean asks;
+        final boolean requires;
+        final boolean verifies;
 
-        ClientAuth(String yaml) {
+        ClientAuth(String yaml, boolean asks, boolean requires, boolean verifies) {
             this.yaml = yaml;
+            this.asks = asks;
+            this.requires = requires;
+            this.verifies = verifies;
         }
     }
+
+    /**
+     * Refused unless an operator names them in {@code cipher_suites}: no forward secrecy
+     * ({@code TLS_RSA_*}), finite-field DHE (slow, and weak groups in the wild), CBC with SHA-1
+     * MACs, and everything the JDK already refuses by default.
+     */
+    private static final String[] WEAK_SUITES = {"^TLS_RSA_.*$", "^TLS_DHE_.*$", "^.*_CBC_SHA$", "^.*_(MD5|SHA1)$",
+        "^SSL_.*$", "^.*_NULL_.*$", "^.*_anon_.*$", "^.*_EXPORT_.*$", "^.*_RC4_.*$", "^.*_3DES_.*$"};
 
     private static final List<String> VERSIONS = List.of("TLS12", "TLS13");
     private static final List<String> PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
@@ -53,11 +75,16 @@ final class TlsSettings {
     private final SSLContext context;
     private final ClientAuth clientAuth;
     private final String[] protocols;
+    private final List<String> cipherSuites;
+    private final boolean preferServerCipherSuites;
 
-    private TlsSettings(SSLContext context, ClientAuth clientAuth, String[] protocols) {
+    private TlsSettings(SSLContext context, ClientAuth clientAuth, String[] protocols, List<String> cipherSuites,
+                        boolean preferServerCipherSuites) {
         this.context = context;
         this.clientAuth = clientAuth;
         this.protocols = protocols;
+        this.cipherSuites = cipherSuites;
+        this.preferServerCipherSuites = preferServerCipherSuites;
     }
 
     static TlsSettings load(Path file, Path dir, Map<String, Object> f) throws WebConfig.Invalid {
@@ -68,10 +95,11 @@ final class TlsSettings {
         }
         ClientAuth auth = clientAuth(file, (String) f.getOrDefault("client_auth_type", "NoClientCert"));
         String caFile = (String) f.get("client_ca_file");
-        if (caFile != null && auth == ClientAuth.NONE) {
-            throw new WebConfig.Invalid(file, "client_ca_file is set but client_auth_type is NoClientCert: set client_auth_type: RequireAndVerifyClientCert");
+        if (caFile != null && !auth.verifies) {
+            throw new WebConfig.Invalid(file, "client_ca_file is set but client_auth_type " + auth.yaml
+                    + " verifies no certificate: set client_auth_type: RequireAndVerifyClientCert");
         }
-        if (caFile == null && auth != ClientAuth.NONE) {
+        if (caFile == null && auth.verifies) {
             throw new WebConfig.Invalid(file, "client_auth_type " + auth.yaml + " needs client_ca_file, the CAs a client certificate must chain to");
         }
         int min = version(file, "min_version", (String) f.getOrDefault("min_version", "TLS12"));
@@ -103,8 +131,15 @@ final class TlsSettings {
                 tmf.init(cas);
             }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), new SecureRandom());
-            return new TlsSettings(context, auth, PROTOCOLS.subList(min, max + 1).toArray(new String[0]));
+            javax.net.ssl.TrustManager[] trust = tmf != null ? tmf.getTrustManagers()
+                    : auth.asks ? new javax.net.ssl.TrustManager[] {new AnyClientCertificate()} : null;
+            context.init(kmf.getKeyManagers(), trust, new SecureRandom());
+            List<String> suites = cipherSuites(file, f.get("cipher_suites"), context);
+            Object prefer = f.getOrDefault("prefer_server_cipher_suites", Boolean.TRUE);
+            if (!(prefer instanceof Boolean preferServer)) {
+                throw new WebConfig.Invalid(file, "tls_server_config.prefer_server_cipher_suites must be true or false");
+            }
+            return new TlsSettings(context, auth, PROTOCOLS.subList(min, max + 1).toArray(new String[0]), suites, preferServer);
         } catch (GeneralSecurityException | IOException e) {
             throw new WebConfig.Invalid(file, "cannot set up TLS: " + WebConfig.oneLine(e));
         }
@@ -116,11 +151,76 @@ final class TlsSettings {
                 return a;
             }
         }
-        if (value.equals("RequestClientCert") || value.equals("RequireAnyClientCert")) {
-            // They accept any certificate, trusted or not: no authentication, so not offered.
-            throw new WebConfig.Invalid(file, "client_auth_type " + value + " is not supported (it trusts any certificate): use RequireAndVerifyClientCert");
+        throw new WebConfig.Invalid(file, "client_auth_type '" + value + "' is not one of NoClientCert, RequestClientCert, "
+                + "RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert");
+    }
+
+    /**
+     * exporter-toolkit's {@code cipher_suites}: Go's names, which are the IANA names the JDK uses,
+     * but for Go's short ChaCha20 aliases. Like Go, they choose among TLS 1.2 suites; TLS 1.3's
+     * are always on. Empty when not set: the JDK's defaults less {@link #WEAK_SUITES}.
+     */
+    private static List<String> cipherSuites(Path file, Object node, SSLContext context) throws WebConfig.Invalid {
+        if (node == null) {
+            return List.of();
         }
-        throw new WebConfig.Invalid(file, "client_auth_type '" + value + "' is not one of NoClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert");
+        if (!(node instanceof List<?> names) || names.isEmpty()) {
+            throw new WebConfig.Invalid(file, "tls_server_config.cipher_suites must be a non-empty list of suite names");
+        }
+        List<String> supported = List.of(context.getSupportedSSLParameters().getCipherSuites());
+        List<String> suites = new ArrayList<>();
+        for (Object n : names) {
+            String name = String.valueOf(n);
+            String jsse = name.endsWith("_CHACHA20_POLY1305") ? name + "_SHA256" : name;
+            if (!supported.contains(jsse) || jsse.startsWith("TLS_AES_") || jsse.startsWith("TLS_CHACHA20_")) {
+                throw new WebConfig.Invalid(file, "tls_server_config.cipher_suites: '" + name
+                        + "' is not a TLS 1.2 cipher suite this JDK offers (TLS 1.3 suites are always on, as in Go)");
+            }
+            suites.add(jsse);
+        }
+        for (String s : supported) {
+            if (s.startsWith("TLS_AES_") || s.startsWith("TLS_CHACHA20_")) {
+                suites.add(s);
+            }
+        }
+        return List.copyOf(suites);
+    }
+
+    /** For RequestClientCert and RequireAnyClientCert: any certificate, as Go accepts it unverified. */
+    private static final class AnyClientCertificate extends javax.net.ssl.X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("a server's trust manager checks no servers");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("a server's trust manager checks no servers");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("a server's trust manager checks no servers");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
     }
 
     private static int version(Path file, String field, String value) throws WebConfig.Invalid {
@@ -204,21 +304,33 @@ final class TlsSettings {
         throw new WebConfig.Invalid(file, "key_file " + keyPath + " does not match the first certificate of cert_file " + cert);
     }
 
-    SSLContext context() {
-        return context;
-    }
 
     ClientAuth clientAuth() {
         return clientAuth;
     }
 
-    /** Sets the protocol range and the client-certificate policy on a server socket's parameters. */
-    void apply(SSLParameters p) {
-        p.setProtocols(protocols.clone());
-        switch (clientAuth) {
-            case REQUIRE_AND_VERIFY -> p.setNeedClientAuth(true);
-            case VERIFY_IF_GIVEN -> p.setWantClientAuth(true);
-            case NONE -> p.setNeedClientAuth(false);
+    /**
+     * Jetty's TLS for one server: our {@link SSLContext}, the protocol range, the client-certificate
+     * policy, and no renegotiation (a client could otherwise make the server redo the handshake's
+     * public-key work on one connection for ever).
+     */
+    SslContextFactory.Server sslContextFactory() {
+        SslContextFactory.Server f = new SslContextFactory.Server();
+        f.setSslContext(context);
+        f.setIncludeProtocols(protocols.clone());
+        f.setRenegotiationAllowed(false);
+        if (cipherSuites.isEmpty()) {
+            f.setExcludeCipherSuites(WEAK_SUITES);
+        } else {
+            f.setExcludeCipherSuites(); // the operator's list is the list, as in exporter-toolkit
+            f.setIncludeCipherSuites(cipherSuites.toArray(new String[0]));
         }
+        f.setUseCipherSuitesOrder(preferServerCipherSuites);
+        if (clientAuth.requires) {
+            f.setNeedClientAuth(true);
+        } else if (clientAuth.asks) {
+            f.setWantClientAuth(true);
+        }
+        return f;
     }
 }

@@ -1,7 +1,6 @@
 package io.flashstrike.wal.export;
 
 
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -17,30 +16,37 @@ import java.util.Optional;
  * tls_server_config:
  *   cert_file: server.crt          # PEM chain, leaf first; paths relative to this file
  *   key_file: server.key           # PEM: PKCS#8, PKCS#1 "RSA PRIVATE KEY" or SEC1 "EC PRIVATE KEY"
- *   client_auth_type: RequireAndVerifyClientCert   # or NoClientCert (default), VerifyClientCertIfGiven
+ *   client_auth_type: RequireAndVerifyClientCert   # NoClientCert (default), RequestClientCert,
+ *                                  # RequireAnyClientCert, VerifyClientCertIfGiven
  *   client_ca_file: ca.crt         # the CAs a client certificate must chain to
  *   min_version: TLS12             # or TLS13; max_version likewise (default TLS13)
+ *   cipher_suites: [TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]   # TLS 1.2 suites, Go's names
+ *   prefer_server_cipher_suites: true
+ * http_server_config:
+ *   headers: {X-Frame-Options: deny}   # added to every response
  * basic_auth_users:
  *   prometheus: $2y$10$...         # bcrypt, as htpasswd -nBC 10 makes it
  * </pre>
  * Everything is read and checked once, by {@link #load}: a file that would fail later (a missing
  * key, an unreadable certificate, a key that does not match its certificate, an unknown field, a
  * hash that is not bcrypt) fails there, with one line naming the file and the problem. Fields of
- * exporter-toolkit's format that we do not implement (cipher suites, curves, allowed SANs, HTTP
- * headers) are refused by name, never silently ignored. Immutable; safe to share.
+ * exporter-toolkit's format that we do not implement (curves, allowed SANs, inline PEM, HTTP/2)
+ * are refused by name, never silently ignored. Immutable; safe to share.
  */
 public final class WebConfig {
     /** No file: plain HTTP, no authentication. */
-    public static final WebConfig NONE = new WebConfig(null, null, null);
+    public static final WebConfig NONE = new WebConfig(null, null, null, Map.of());
 
     private final Path file;
     private final TlsSettings tls;
     private final BasicAuthUsers users;
+    private final Map<String, String> headers;
 
-    WebConfig(Path file, TlsSettings tls, BasicAuthUsers users) {
+    WebConfig(Path file, TlsSettings tls, BasicAuthUsers users, Map<String, String> headers) {
         this.file = file;
         this.tls = tls;
         this.users = users;
+        this.headers = headers;
     }
 
     /** A web configuration file that cannot be used; the message is one line naming the file. */
@@ -138,8 +144,9 @@ public final class WebConfig {
         }
     }
 
-    SSLContext sslContext() {
-        return tls.context();
+    /** @return {@code http_server_config.headers}: extra headers on every response */
+    Map<String, String> headers() {
+        return headers;
     }
 
     TlsSettings tlsSettings() {

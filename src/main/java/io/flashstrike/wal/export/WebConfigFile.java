@@ -19,11 +19,19 @@ import java.util.Set;
  * without a file needs neither on the class path.
  */
 final class WebConfigFile {
-    private static final Set<String> TOP = Set.of("tls_server_config", "basic_auth_users");
+    private static final Set<String> TOP = Set.of("tls_server_config", "http_server_config", "basic_auth_users");
     private static final Set<String> TLS = Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file",
-            "min_version", "max_version");
-    private static final Set<String> NOT_IMPLEMENTED = Set.of("http_server_config", "cipher_suites", "curve_preferences",
-            "prefer_server_cipher_suites", "client_allowed_sans", "cert", "key", "client_ca");
+            "min_version", "max_version", "cipher_suites", "prefer_server_cipher_suites");
+    private static final Set<String> HTTP = Set.of("headers");
+    /** Typed fields of tls_server_config; every other one is a string. */
+    private static final Set<String> NOT_STRINGS = Set.of("cipher_suites", "prefer_server_cipher_suites");
+    private static final Set<String> NOT_IMPLEMENTED = Set.of("curve_preferences", "client_allowed_sans", "cert", "key",
+            "client_ca", "http2");
+    /** Headers the server itself states: an extra header may not replace or contradict them. */
+    private static final Set<String> SERVER_HEADERS = Set.of("content-length", "content-type", "content-encoding",
+            "transfer-encoding", "connection", "date", "www-authenticate", "retry-after", "allow", "vary", "keep-alive",
+            "upgrade", "trailer", "server");
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private WebConfigFile() {
     }
@@ -45,7 +53,7 @@ final class WebConfigFile {
             throw new WebConfig.Invalid(file, "not valid YAML: nested too deeply (a web config file is 3 levels deep)");
         }
         if (root == null) {
-            return new WebConfig(file, null, null); // an empty file: exporter-toolkit serves plain HTTP too
+            return new WebConfig(file, null, null, Map.of()); // an empty file: exporter-toolkit serves plain HTTP too
         }
         Map<String, Object> top = WebConfig.map(file, root, "the file");
         checkKeys(file, top, TOP, "");
@@ -54,7 +62,32 @@ final class WebConfigFile {
                 ? TlsSettings.load(file, dir, tlsFields(file, top.get("tls_server_config"))) : null;
         BasicAuthUsers users = top.containsKey("basic_auth_users")
                 ? BasicAuthUsers.of(file, WebConfig.map(file, top.get("basic_auth_users"), "basic_auth_users")) : null;
-        return new WebConfig(file, tls, users);
+        Map<String, String> headers = top.containsKey("http_server_config")
+                ? headers(file, WebConfig.map(file, top.get("http_server_config"), "http_server_config")) : Map.of();
+        return new WebConfig(file, tls, users, headers);
+    }
+
+    /** {@code http_server_config.headers}: names are HTTP tokens, values one line of visible text. */
+    private static Map<String, String> headers(Path file, Map<String, Object> http) throws WebConfig.Invalid {
+        checkKeys(file, http, HTTP, "http_server_config.");
+        if (!http.containsKey("headers")) {
+            return Map.of();
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : WebConfig.map(file, http.get("headers"), "http_server_config.headers").entrySet()) {
+            String name = e.getKey();
+            if (!TOKEN.matcher(name).matches()) {
+                throw new WebConfig.Invalid(file, "http_server_config.headers: '" + name + "' is not a header name");
+            }
+            if (SERVER_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                throw new WebConfig.Invalid(file, "http_server_config.headers: " + name + " is set by the server itself");
+            }
+            if (!(e.getValue() instanceof String value) || !value.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f))) {
+                throw new WebConfig.Invalid(file, "http_server_config.headers." + name + " must be one line of text");
+            }
+            headers.put(name, value);
+        }
+        return Map.copyOf(headers);
     }
 
     private static Map<String, Object> tlsFields(Path file, Object node) throws WebConfig.Invalid {
@@ -62,7 +95,7 @@ final class WebConfigFile {
         checkKeys(file, fields, TLS, "tls_server_config.");
         Map<String, Object> strings = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : fields.entrySet()) {
-            if (!(e.getValue() instanceof String)) {
+            if (!NOT_STRINGS.contains(e.getKey()) && !(e.getValue() instanceof String)) {
                 throw new WebConfig.Invalid(file, "tls_server_config." + e.getKey() + " must be a string");
             }
             strings.put(e.getKey(), e.getValue());

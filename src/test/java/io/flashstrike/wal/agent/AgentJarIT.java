@@ -81,7 +81,7 @@ class AgentJarIT {
                 }
             }
             assertEquals(List.of(), foreign, "classes outside our package, or of the CLI and report, in the agent jar");
-            for (String library : List.of("io.prometheus", "org.snakeyaml", "org.bouncycastle")) {
+            for (String library : List.of("io.prometheus", "org.snakeyaml", "org.bouncycastle", "org.eclipse", "org.slf4j")) {
                 assertTrue(shaded.getOrDefault(library, 0) > 0, library + " relocated into the jar: " + shaded);
             }
         }
