@@ -50,11 +50,12 @@ class ReadmeSynopsesTest {
     void defaultsComeFromTheHelpText() {
         String s = synopses();
         // the numbers the help prints, not the ones a README once had
-        assertTrue(s.contains("tools/flashstrike-wal generate --dir DIR [--segments 8] [--segment-size 64MiB]"), s);
+        assertTrue(s.contains("tools/flashstrike-wal generate --dir DIR [--fsync]"), s);
+        assertTrue(s.contains("[--segments 8]") && s.contains("[--segment-size 64MiB]"), s);
         assertTrue(s.contains("[--mode tolerate-tail]"), s);
         assertTrue(s.contains("[--metrics-bind 127.0.0.1]"), s);
         assertTrue(s.contains("(--repository DIR | --jmx HOST:PORT)"), s);
-        assertTrue(s.contains("tools/flashstrike-wal report [--format text|json|csv]"), s);
+        assertTrue(s.contains("[--format text|json|csv]"), s);
     }
 
     /** One synopsis per command, wrapped at {@value #WIDTH} between options, never inside one. */
@@ -70,7 +71,10 @@ class ReadmeSynopsesTest {
 
     private static List<String> items(CommandLine cl) {
         List<String> items = new ArrayList<>();
-        for (OptionSpec o : cl.getCommandSpec().options()) {
+        // Required first, then by name: picocli lists a mixin's option methods in reflection order, which differs between JDKs.
+        List<OptionSpec> options = new ArrayList<>(cl.getCommandSpec().options());
+        options.sort(java.util.Comparator.comparing((OptionSpec o) -> !o.required()).thenComparing(OptionSpec::longestName));
+        for (OptionSpec o : options) {
             if (o.usageHelp() || o.versionHelp() || o.group() != null) {
                 continue;
             }
