@@ -371,9 +371,11 @@ final class RecoveryRun {
      * so until then its line would read 0 ms, count 0; it shows the run so far instead.
      */
     private String runSoFar(long startNs) {
+        // Asked before the frame is taken: asked after, a run ending in between left its 0 ms, count 0 line.
+        boolean ended = metrics.manager().recover().snapshot().count() > 0;
         StringBuilder frame = new StringBuilder();
         metrics.manager().dump(LABEL + " Recovery Manager", frame);
-        if (metrics.manager().recover().snapshot().count() > 0) {
+        if (ended) {
             return frame.toString(); // the run has ended: its recorded figures
         }
         String running = String.format(Locale.ROOT, " Recover         : running for %.3f s | %d of %d segments replayed so far",
