@@ -1,7 +1,6 @@
 package io.flashstrike.wal.recovery.telemetry;
 
 import io.flashstrike.wal.recovery.telemetry.jfr.EventAccess;
-import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 
@@ -77,12 +76,6 @@ public record OperationType<E extends Event, O extends Enum<O>>(String name, Str
     /** @return the event type's name as recordings carry it */
     public String eventName() {
         return access.eventName();
-    }
-
-    /** @return the event class's {@link Description}, or the label */
-    public String description() {
-        Description d = access.eventClass().getAnnotation(Description.class);
-        return d == null ? label : d.value();
     }
 
     /**

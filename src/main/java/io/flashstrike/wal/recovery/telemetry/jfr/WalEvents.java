@@ -35,9 +35,4 @@ public final class WalEvents {
             // A runtime without JFR: the in-memory metrics work without it.
         }
     }
-
-    /** @return {@code true} once {@code eventClass} was handed to JFR by {@link #register} */
-    public static boolean isRegistered(Class<? extends Event> eventClass) {
-        return REGISTERED.contains(eventClass);
-    }
 }
