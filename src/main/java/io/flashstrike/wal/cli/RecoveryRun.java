@@ -7,6 +7,7 @@ import io.flashstrike.wal.recovery.RecoveryManager;
 import io.flashstrike.wal.recovery.RecoveryResult;
 import io.flashstrike.wal.recovery.telemetry.MetricSamples;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
+import io.flashstrike.wal.recovery.telemetry.TelemetryRegistry;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.export.MetricsHttpServer;
 import io.flashstrike.wal.recovery.telemetry.WalOperations;
@@ -27,6 +28,7 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -101,9 +103,11 @@ final class RecoveryRun {
         WalEventStream stream = settings == null ? null : WalEventStream.inProcess(settings, new WalRecoveryMetrics());
         MetricsHttpServer server = null;
         BatchPush pusher = null;
-        // One exposure for /metrics and the push: the same families either way.
+        // This process runs one recovery: no label tells runs apart (a push adds --push-label's).
+        TelemetryRegistry.Registration registration = TelemetryRegistry.global().register(Map.of(), metrics.blocks());
+        // One exposure for /metrics and the push, from the registry: the same families either way.
         java.util.function.Consumer<io.flashstrike.wal.recovery.telemetry.MetricsCollector> exposure = c -> {
-            metrics.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
+            registration.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c);
             if (stream != null) {
                 stream.collectHealth(WalRecoveryMetrics.DEFAULT_PREFIX, c);
             }
@@ -140,6 +144,7 @@ final class RecoveryRun {
             if (stream != null) {
                 stream.close();
             }
+            registration.close();
         }
     }
 
@@ -196,7 +201,7 @@ final class RecoveryRun {
         try {
             RecordConsumer apply = this::apply;
             result = new RecoveryManager(metrics, options.mode, options.repair, options.lookahead)
-                    .allowEmpty(options.allowEmpty).recover(dir, apply);
+                    .allowEmpty(options.allowEmpty).labels(Map.of()).recover(dir, apply);
         } finally {
             ticker.shutdownNow();
             ticker.awaitTermination(5, TimeUnit.SECONDS);

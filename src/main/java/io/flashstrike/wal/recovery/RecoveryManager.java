@@ -6,6 +6,7 @@ import io.flashstrike.wal.recovery.telemetry.RunSummary;
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.SegmentReaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.TelemetryBlock;
+import io.flashstrike.wal.recovery.telemetry.TelemetryRegistry;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.WalOperations;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Replays a WAL directory in LSN order into a {@link RecordConsumer}, on the calling thread (the
@@ -46,6 +48,9 @@ public final class RecoveryManager {
     private final int lookahead;
     private final Repairer repairer;
     private boolean allowEmpty;
+    private TelemetryRegistry registry = TelemetryRegistry.global();
+    /** Null: {@code wal="<the directory>"}. */
+    private Map<String, String> labels;
 
     /**
      * @throws IllegalArgumentException for {@code lookahead < 1}, or {@code repair} in {@link RecoveryMode#STRICT}
@@ -83,6 +88,25 @@ public final class RecoveryManager {
         return this;
     }
 
+    /**
+     * The labels this manager's blocks carry in the {@linkplain TelemetryRegistry registry} (and so on
+     * the agent's /metrics and the MBeans), instead of the default {@code wal="<absolute directory>"};
+     * e.g. a name per log, or none for a process that runs exactly one recovery. Set before {@link #recover}.
+     *
+     * @return this manager
+     * @throws IllegalArgumentException see {@link TelemetryRegistry#checkLabels}
+     */
+    public RecoveryManager labels(Map<String, String> labels) {
+        this.labels = TelemetryRegistry.checkLabels(labels);
+        return this;
+    }
+
+    /** The registry the runs register in, instead of {@link TelemetryRegistry#global()}. Set before {@link #recover}. */
+    public RecoveryManager registry(TelemetryRegistry registry) {
+        this.registry = java.util.Objects.requireNonNull(registry);
+        return this;
+    }
+
     public RecoveryManager(WalRecoveryMetrics metrics, int lookahead) {
         this(metrics, RecoveryMode.TOLERATE_TAIL, false, lookahead);
     }
@@ -98,9 +122,12 @@ public final class RecoveryManager {
      * @throws InterruptedException    when interrupted while waiting for the preloader
      */
     public RecoveryResult recover(Path directory, RecordConsumer consumer) throws InterruptedException {
-        // The reader's and manager's totals for a stream's loss account, for this run; the preloader's
+        // In the registry for the run and finished after it (its figures stay readable there). The
+        // reader's and manager's totals for a stream's loss account, for this run; the preloader's
         // updater opens its own. Closed after the run's Recovery event: the final totals include it.
-        try (TelemetryBlock.Statistics reading = metrics.segmentReader().block().openStatistics();
+        Map<String, String> runLabels = labels != null ? labels : Map.of("wal", directory.toAbsolutePath().normalize().toString());
+        try (TelemetryRegistry.Registration registered = registry.register(runLabels, metrics.blocks());
+             TelemetryBlock.Statistics reading = metrics.segmentReader().block().openStatistics();
              TelemetryBlock.Statistics managing = metrics.manager().block().openStatistics()) {
             return recoverCounted(directory, consumer);
         }

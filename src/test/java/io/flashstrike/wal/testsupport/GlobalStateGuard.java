@@ -1,5 +1,6 @@
 package io.flashstrike.wal.testsupport;
 
+import io.flashstrike.wal.recovery.telemetry.TelemetryRegistry;
 import io.flashstrike.wal.recovery.telemetry.jfr.PeriodicStatistics;
 import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
@@ -21,7 +22,7 @@ import java.util.Set;
 /**
  * Fails the test class that leaves JVM-wide state behind for the classes after it: a JFR recording
  * or {@code RecordingStream} still running, a telemetry block still registered for the periodic
- * statistics event (an updater never closed), a system property set or changed, the working
+ * statistics event (an updater never closed) or live in the global registry, a system property set or changed, the working
  * directory moved. What it finds is also undone, so one leak fails one class, not every class
  * that happens to run after it. Registered for every class by JUnit's extension auto-detection
  * ({@code META-INF/services}, {@code junit-platform.properties}).
@@ -66,6 +67,12 @@ public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallba
         if (open > 0) {
             leaks.add(open + " telemetry block(s) still registered for " + OperationStatisticsEvent.NAME
                     + " (a TelemetryBlock.openStatistics() or an updater not closed)");
+        }
+        for (TelemetryRegistry.Registration r : TelemetryRegistry.global().registrations()) {
+            if (!r.finished()) {
+                leaks.add("telemetry " + r + " still live in the global registry (an owner never closed it)");
+                r.remove();
+            }
         }
         Map<String, String> now = properties();
         Set<String> keys = new HashSet<>(now.keySet());

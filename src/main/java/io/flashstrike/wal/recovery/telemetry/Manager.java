@@ -3,7 +3,6 @@ package io.flashstrike.wal.recovery.telemetry;
 import io.flashstrike.wal.recovery.telemetry.internal.PaddedCounters;
 import io.flashstrike.wal.recovery.telemetry.jfr.RecoveryEvent;
 
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,7 +20,7 @@ public final class Manager {
     private static final int DUMP_WIDTH = 16;
 
     final PaddedCounters counters = new PaddedCounters(4);
-    private final TelemetryBlock block = new TelemetryBlock("wal_recovery_manager", WalOperations.MANAGER, this::foldExtras);
+    private final TelemetryBlock block = new TelemetryBlock("wal_recovery_manager", WalOperations.MANAGER, new Extras());
     final TimedOperation<RecoveryEvent, Status> recover = block.operation(WalOperations.RECOVER);
     /** Runs stopped or marked by an anomaly; once per run, so a lock is fine. */
     private final Map<Anomaly, Long> anomalies = new TreeMap<>();
@@ -81,12 +80,7 @@ public final class Manager {
 
     /** Prints the block's frame; see {@link SegmentPreloader#dump}. */
     public void dump(String label, Appendable out) {
-        Map<Anomaly, Long> a = anomalies();
-        block.dump(label, out, List.of(), DUMP_WIDTH, frame -> frame
-                .value("Segments", segmentsReplayed() + " replayed of " + segmentsFound())
-                .value("Last valid LSN", lastValidLsn())
-                .value("Dropped bytes", droppedBytes())
-                .value("Anomalies", a.isEmpty() ? "none" : a.toString()));
+        block.dump(label, out);
     }
 
     /**
@@ -96,7 +90,13 @@ public final class Manager {
      * {@code prefix_jfr_errors_total}.
      */
     public void collect(String prefix, MetricsCollector collector) {
-        block.collect(prefix, collector, (p, c) -> {
+        block.collect(prefix, collector);
+    }
+
+    /** The manager's counters beside its {@code recover} operation. */
+    private final class Extras implements BlockExtras {
+        @Override
+        public void collect(String p, MetricsCollector c) {
             c.gauge(p + "_segments_found", "Segment files found by the current or last run", segmentsFound());
             c.counter(p + "_segments_replayed_total", "Segments replayed", segmentsReplayed());
             c.gauge(p + "_last_valid_lsn", "LSN of the last record delivered, -1 when none", lastValidLsn());
@@ -108,7 +108,26 @@ public final class Manager {
                 c.popLabel();
                 c.popLabel();
             }
-        });
+        }
+
+        @Override
+        public int dumpWidth() {
+            return DUMP_WIDTH;
+        }
+
+        @Override
+        public void dump(DumpFrame frame) {
+            Map<Anomaly, Long> a = anomalies();
+            frame.value("Segments", segmentsReplayed() + " replayed of " + segmentsFound())
+                    .value("Last valid LSN", lastValidLsn())
+                    .value("Dropped bytes", droppedBytes())
+                    .value("Anomalies", a.isEmpty() ? "none" : a.toString());
+        }
+
+        @Override
+        public void fold(RecordedFields e) {
+            foldExtras(e);
+        }
     }
 
     /**

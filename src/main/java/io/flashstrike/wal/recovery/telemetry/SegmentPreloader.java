@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
  * threading contract and the layout, {@link TelemetryBlock} for what every block shares.
  */
 public final class SegmentPreloader {
-    private final TelemetryBlock block = new TelemetryBlock("wal_recovery_worker", WalOperations.PRELOADER, f -> { });
+    private final TelemetryBlock block = new TelemetryBlock("wal_recovery_worker", WalOperations.PRELOADER, BlockExtras.NONE);
     final TimedOperation<PreloadSegmentEvent, Status> preload = block.operation(WalOperations.PRELOAD_SEGMENT);
     final TimedOperation<FinishSegmentEvent, Status> finish = block.operation(WalOperations.FINISH_SEGMENT);
 

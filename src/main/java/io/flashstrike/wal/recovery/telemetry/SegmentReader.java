@@ -23,7 +23,7 @@ public final class SegmentReader {
     static final int FILL_NANOS = 2;
 
     final PaddedCounters counters = new PaddedCounters(3);
-    private final TelemetryBlock block = new TelemetryBlock("wal_segment_reader", WalOperations.READER, this::foldExtras);
+    private final TelemetryBlock block = new TelemetryBlock("wal_segment_reader", WalOperations.READER, new Extras());
     final TimedOperation<WaitForSegmentEvent, Status> waitFor = block.operation(WalOperations.WAIT_FOR_SEGMENT);
     final TimedOperation<ReadSegmentEvent, Status> read = block.operation(WalOperations.READ_SEGMENT);
 
@@ -67,9 +67,7 @@ public final class SegmentReader {
 
     /** Prints the block's frame; see {@link SegmentPreloader#dump}. */
     public void dump(String label, Appendable out) {
-        block.dump(label, out, List.of("Records read", "Bytes read"), 0, frame -> frame
-                .value("Records read", records())
-                .value("Bytes read", bytes()));
+        block.dump(label, out);
     }
 
     /**
@@ -78,12 +76,33 @@ public final class SegmentReader {
      * {@code prefix_wait_for_segment_fill_seconds_total}, {@code prefix_jfr_errors_total}.
      */
     public void collect(String prefix, MetricsCollector collector) {
-        block.collect(prefix, collector, (p, c) -> {
+        block.collect(prefix, collector);
+    }
+
+    /** The reader's counters beside its two operations. */
+    private final class Extras implements BlockExtras {
+        @Override
+        public void collect(String p, MetricsCollector c) {
             c.counter(p + "_records_read_total", "Records delivered to the replay consumer", records());
             c.counter(p + "_read_bytes_total", "Bytes of records delivered to the replay consumer", bytes());
             c.counter(p + "_wait_for_segment_fill_seconds_total",
                     "Replay's wait for the first segment of each run (the pipeline filling, not a stall)", fillWaitNanos() / 1e9);
-        });
+        }
+
+        @Override
+        public List<String> dumpLabels() {
+            return List.of("Records read", "Bytes read");
+        }
+
+        @Override
+        public void dump(DumpFrame frame) {
+            frame.value("Records read", records()).value("Bytes read", bytes());
+        }
+
+        @Override
+        public void fold(RecordedFields e) {
+            foldExtras(e);
+        }
     }
 
     /** A mirror's counters from a recorded event: what {@link SegmentReaderUpdater} adds beside the distributions. */

@@ -8,8 +8,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * A telemetry block: the timed operations of one component, exported under one
@@ -30,9 +28,9 @@ public final class TelemetryBlock {
     private final String subsystem;
     private final List<TimedOperation<?, ?>> operations;
     private final long id = IDS.incrementAndGet();
-    private final Consumer<RecordedFields> extraFold;
+    private final BlockExtras extras;
 
-    TelemetryBlock(String subsystem, List<? extends OperationType<?, ?>> types, Consumer<RecordedFields> extraFold) {
+    TelemetryBlock(String subsystem, List<? extends OperationType<?, ?>> types, BlockExtras extras) {
         this.subsystem = subsystem;
         List<TimedOperation<?, ?>> ops = new ArrayList<>();
         for (OperationType<?, ?> t : types) {
@@ -42,12 +40,12 @@ public final class TelemetryBlock {
             ops.add(new TimedOperation<>(t));
         }
         this.operations = List.copyOf(ops);
-        this.extraFold = extraFold;
+        this.extras = extras;
     }
 
     /** A block of {@code types}, exported under {@code subsystem="<subsystem>"}. */
     public static TelemetryBlock of(String subsystem, OperationType<?, ?>... types) {
-        return new TelemetryBlock(subsystem, List.of(types), f -> { });
+        return new TelemetryBlock(subsystem, List.of(types), BlockExtras.NONE);
     }
 
     /** @return the block's operation described by {@code type} */
@@ -147,7 +145,7 @@ public final class TelemetryBlock {
      * single writer only.
      */
     public void foldExtras(RecordedFields event) {
-        extraFold.accept(event);
+        extras.fold(event);
     }
 
     /**
@@ -163,42 +161,32 @@ public final class TelemetryBlock {
      * @throws UncheckedIOException if {@code out} throws
      */
     public void dump(String label, Appendable out) {
-        dump(label, out, List.of(), 0, f -> { });
-    }
-
-    /** The frame with more lines after the operations, labels padded to the widest (at least {@code minWidth}). */
-    void dump(String label, Appendable out, List<String> extraLabels, int minWidth, Consumer<DumpFrame> extras) {
-        int width = minWidth;
+        int width = extras.dumpWidth();
         for (TimedOperation<?, ?> op : operations) {
             width = Math.max(width, op.type().label().length());
         }
-        for (String l : extraLabels) {
+        for (String l : extras.dumpLabels()) {
             width = Math.max(width, l.length());
         }
         DumpFrame frame = DumpFrame.open(label, out, width);
         for (TimedOperation<?, ?> op : operations) {
             frame.operation(op.type().label(), op.distribution().snapshot());
         }
-        extras.accept(frame);
+        extras.dump(frame);
         frame.close();
     }
 
     /**
      * Collects under {@code subsystem="<subsystem>"}: each operation as {@code prefix_<name>} (see
-     * {@link Operation64#collect}), then {@code prefix_jfr_errors_total}.
+     * {@link Operation64#collect}), then the block's own families, then {@code prefix_jfr_errors_total}.
      */
     public void collect(String prefix, MetricsCollector collector) {
-        collect(prefix, collector, (p, c) -> { });
-    }
-
-    /** {@link #collect(String, MetricsCollector)} with the block's own families between the operations and the errors. */
-    void collect(String prefix, MetricsCollector collector, BiConsumer<String, MetricsCollector> extras) {
         collector.pushLabel("subsystem", subsystem);
         try {
             for (TimedOperation<?, ?> op : operations) {
                 op.distribution().collect(prefix + "_" + op.type().name(), collector);
             }
-            extras.accept(prefix, collector);
+            extras.collect(prefix, collector);
             collector.counter(prefix + "_jfr_errors_total", JFR_ERRORS_HELP, jfrErrors());
         } finally {
             collector.popLabel();

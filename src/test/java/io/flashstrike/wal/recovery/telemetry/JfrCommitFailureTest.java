@@ -51,7 +51,7 @@ class JfrCommitFailureTest {
             broken.add(withAccess(t, "_span", withTiming(t.access(), new EventTiming(wrong, wrong))));
             broken.add(withAccess(t, "_commit", withCommit(t.access(), explode)));
         }
-        TelemetryBlock block = new TelemetryBlock("wal_broken", broken, f -> { });
+        TelemetryBlock block = new TelemetryBlock("wal_broken", broken, BlockExtras.NONE);
         try (Recording recording = new Recording(Configuration.create(JFC))) {
             recording.start();
             // A real commit first: calibration must be done with the real accessor, or the broken one
