@@ -22,9 +22,12 @@ import java.util.Map;
  *                      null; read and checked by the agent's own thread before it serves
  * @param nativeBuckets native histogram buckets beside the classic ones (the CLI's
  *                      {@code --native-histograms=SCHEMA}), or null for classic only
+ * @param stream        {@code stream=on}: also follow this JVM's events with an in-process JFR
+ *                      stream for what only it knows (lag, lost events); off by default, since
+ *                      /metrics serves the registry's blocks without it
  */
 public record AgentOptions(int port, String bind, Path settings, double dumpInterval, Path webConfigFile,
-                           NativeBuckets nativeBuckets) {
+                           NativeBuckets nativeBuckets, boolean stream) {
     static final int DEFAULT_PORT = 9464;
     static final String DEFAULT_BIND = "127.0.0.1";
 
@@ -49,6 +52,7 @@ public record AgentOptions(int port, String bind, Path settings, double dumpInte
         double dump = 0;
         Path web = null;
         NativeBuckets nativeBuckets = null;
+        boolean stream = false;
         for (Map.Entry<String, String> e : kv.entrySet()) {
             String v = e.getValue();
             switch (e.getKey()) {
@@ -73,11 +77,23 @@ public record AgentOptions(int port, String bind, Path settings, double dumpInte
                     }
                 }
                 case "native-histograms" -> nativeBuckets = schema(v);
+                case "stream" -> stream = onOff(v);
                 default -> throw new IllegalArgumentException("unknown option '" + e.getKey()
-                        + "' (known: port, bind, settings, dump-interval, web-config-file, native-histograms)");
+                        + "' (known: port, bind, settings, dump-interval, web-config-file, native-histograms, stream)");
             }
         }
-        return new AgentOptions(port, bind, settings, dump, web, nativeBuckets);
+        if (settings != null && !stream) {
+            throw new IllegalArgumentException("option 'settings' configures the JFR stream: add stream=on");
+        }
+        return new AgentOptions(port, bind, settings, dump, web, nativeBuckets, stream);
+    }
+
+    private static boolean onOff(String v) {
+        return switch (v) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new IllegalArgumentException("option 'stream': '" + v + "' is not on or off");
+        };
     }
 
     private static int port(String v) {

@@ -1,5 +1,6 @@
 package io.flashstrike.wal.agent;
 
+import io.flashstrike.wal.recovery.telemetry.TelemetryRegistry;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.export.MetricsHttpServer;
 import io.flashstrike.wal.export.WebConfig;
@@ -33,23 +34,31 @@ final class AgentRuntime {
     }
 
     /**
-     * Starts the agent's thread. At JVM start ({@code awaitStart}) the caller waits, at most
-     * {@code START_WAIT_SECONDS}, until the stream has started: then {@code main} runs only after,
-     * so no event of the application's is missed and JFR initialises with no application thread
-     * racing it (JDK-8371889 needs two threads). Attached to a running JVM it does not wait.
+     * Starts the agent's thread and returns: /metrics serves the {@linkplain TelemetryRegistry
+     * registry}, which needs nothing of JFR, so {@code main} does not wait for the agent. Only
+     * {@code stream=on} at JVM start on JDK 17-22 waits, at most {@code START_WAIT_SECONDS}, until the
+     * stream has started: JFR must initialise there with no application thread racing it
+     * (JDK-8371889, fixed in 23).
      */
-    static void launch(AgentOptions options, String how, boolean awaitStart) {
+    static void launch(AgentOptions options, String how, boolean atJvmStart) {
         if (!RUNNING.compareAndSet(false, true)) {
             String url = System.getProperty(URL_PROPERTY);
             say("already running" + (url == null ? "" : " on " + url) + "; this " + how + "'s options are ignored");
             return;
         }
         System.clearProperty(ERROR_PROPERTY);
+        if (atJvmStart) {
+            String taken = portTaken(options);
+            if (taken != null) {
+                fail(taken); // now, not on our thread: a short program would end before that line
+                return;
+            }
+        }
         CountDownLatch started = new CountDownLatch(1);
         Thread t = new Thread(() -> run(options, started), "flashstrike-wal-agent");
         t.setDaemon(true);
         t.start();
-        if (awaitStart) {
+        if (atJvmStart && options.stream() && Runtime.version().feature() <= 22) {
             try {
                 if (!started.await(START_WAIT_SECONDS, TimeUnit.SECONDS)) {
                     say("still starting after " + START_WAIT_SECONDS + " s; the application goes on, events before the start are missed");
@@ -60,27 +69,59 @@ final class AgentRuntime {
         }
     }
 
+    /**
+     * The one failure worth a line before {@code main}: a fixed port already taken. A bind and a
+     * close, about a millisecond; a host name (a DNS lookup) is left to the agent's thread.
+     *
+     * @return the line, or null when the port is free, 0, or the address not a literal
+     */
+    static String portTaken(AgentOptions options) {
+        if (options.port() == 0 || !options.bind().matches("[0-9.]+|.*:.*")) {
+            return null;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true); // as the server binds: a port in TIME_WAIT is free for it
+            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(options.bind()), options.port()), 1);
+            return null;
+        } catch (java.net.BindException e) {
+            return "cannot serve /metrics on " + options.bind() + ":" + options.port() + ": " + e.getMessage()
+                    + " (is another exporter running? choose one with port=)";
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // the server's own bind will say what is wrong
+        }
+    }
+
     private static void run(AgentOptions options, CountDownLatch started) {
         WalEventStream stream = null;
         MetricsHttpServer server = null;
         try {
-            // The web config first: a bad file is one line and no agent, before JFR starts.
+            // The web config first: a bad file is one line and no agent, before anything starts.
             WebConfig web = options.webConfigFile() == null ? WebConfig.NONE : WebConfig.load(options.webConfigFile());
-            prepareJfr();
-            Configuration settings = options.settings() == null ? shippedSettings() : Configuration.create(options.settings());
-            WalEventStream s = WalEventStream.inProcess(settings, new WalRecoveryMetrics());
-            stream = s;
-            server = MetricsHttpServer.start(options.bind(), options.port(), options.histograms(), web,
-                    c -> s.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c));
+            TelemetryRegistry registry = TelemetryRegistry.global();
+            if (options.stream()) {
+                prepareJfr();
+                Configuration settings = options.settings() == null ? shippedSettings() : Configuration.create(options.settings());
+                stream = WalEventStream.inProcess(settings, new WalRecoveryMetrics());
+            }
+            WalEventStream s = stream;
+            String prefix = WalRecoveryMetrics.DEFAULT_PREFIX;
+            server = MetricsHttpServer.start(options.bind(), options.port(), options.histograms(), web, c -> {
+                registry.collect(prefix, c); // the blocks themselves: exact whenever this scrape happens
+                if (s != null) {
+                    s.collectHealth(prefix, c); // what only the stream knows; it never overrides a block
+                }
+            });
             web.exposureWarning(options.bind()).ifPresent(AgentRuntime::say);
-            s.startDaemon("flashstrike-wal-agent-stream", java.time.Duration.ofSeconds(START_WAIT_SECONDS));
+            if (s != null) {
+                s.startDaemon("flashstrike-wal-agent-stream", java.time.Duration.ofSeconds(START_WAIT_SECONDS));
+            }
             started.countDown();
             if (options.dumpInterval() > 0) {
-                startDumps(s, options.dumpInterval());
+                startDumps(registry, options.dumpInterval());
             }
             System.setProperty(URL_PROPERTY, server.url());
-            say("serving " + server.url() + " from an in-process JFR stream ("
-                    + (options.settings() == null ? "jfc/flashstrike-wal.jfc" : options.settings()) + ")");
+            say("serving " + server.url() + " from this JVM's telemetry registry" + (s == null ? ""
+                    : " and an in-process JFR stream (" + (options.settings() == null ? "jfc/flashstrike-wal.jfc" : options.settings()) + ")"));
         } catch (Exception | Error e) {
             if (server != null) {
                 server.close();
@@ -101,9 +142,10 @@ final class AgentRuntime {
      * arrives mid-stream makes the parser resolve pooled strings to null, so every event class of
      * ours is registered before the stream starts. JDK-8371889 (JDK 17-21): a thread holding
      * {@code jdk.jfr.internal.Utils}'s monitor deadlocks with another initialising
-     * {@code jdk.jfr.events.Handlers} (17-18) or {@code EventConfigurations} (19-22); here JFR
-     * initialises them on this thread while {@code main} waits (see {@link #launch}), so no second
-     * thread can race it. Forcing their initialisation ourselves, as some agents do, was worse:
+     * {@code jdk.jfr.events.Handlers} (17-18) or {@code EventConfigurations} (19-22); with
+     * {@code stream=on} at JVM start, JFR initialises them on this thread while {@code main} waits
+     * (see {@link #launch}), so no second thread can race it. Attached later, the application has
+     * long initialised JFR if it uses it. Forcing their initialisation ourselves, as some agents do, was worse:
      * on 17.0.15 it recursed in JFR's {@code ThrowableTracer} until the stack overflowed (seen here).
      */
     static void prepareJfr() {
@@ -119,14 +161,16 @@ final class AgentRuntime {
         }
     }
 
-    private static void startDumps(WalEventStream s, double seconds) {
+    private static void startDumps(TelemetryRegistry registry, double seconds) {
         Thread t = new Thread(() -> {
             long ms = Math.max(100, (long) (seconds * 1000));
             try {
-                while (!s.isClosed()) {
+                while (true) {
                     Thread.sleep(ms);
                     StringBuilder sb = new StringBuilder();
-                    s.mirror().dump("agent", sb);
+                    for (TelemetryRegistry.Registration r : registry.registrations()) {
+                        r.dump("agent", sb);
+                    }
                     System.err.print(sb);
                 }
             } catch (InterruptedException e) {

@@ -4,9 +4,10 @@ import java.lang.instrument.Instrumentation;
 
 /**
  * The Java agent: {@code -javaagent:flashstrike-wal-agent.jar[=OPTIONS]} at start-up, or
- * loaded into a running JVM by {@code flashstrike-wal attach --pid N}. It follows this JVM's
- * {@code flashstrike.wal.*} events with an in-process JFR stream and serves them on /metrics, so
- * JVM flags alone give live metrics.
+ * loaded into a running JVM by {@code flashstrike-wal attach --pid N}. It serves this JVM's
+ * {@linkplain io.flashstrike.wal.recovery.telemetry.TelemetryRegistry registry} of telemetry blocks
+ * on /metrics — exact whenever it is attached — so JVM flags alone give live metrics; with
+ * {@code stream=on} an in-process JFR stream adds its lag and loss.
  *
  * <p><b>Fails open.</b> A bad option, a port in use or any failure prints one line on stderr and
  * the agent steps aside; the application runs as if it were not there. Nothing is thrown out of
@@ -33,10 +34,10 @@ public final class WalAgent {
         start(args, "attach", false);
     }
 
-    private static void start(String args, String how, boolean awaitStart) {
+    private static void start(String args, String how, boolean atJvmStart) {
         try {
             AgentOptions options = AgentOptions.parse(args);
-            AgentRuntime.launch(options, how, awaitStart);
+            AgentRuntime.launch(options, how, atJvmStart);
         } catch (IllegalArgumentException e) {
             AgentRuntime.fail(e.getMessage());
         } catch (Throwable t) { // an agent must never take its host down

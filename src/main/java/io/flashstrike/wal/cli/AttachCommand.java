@@ -21,8 +21,9 @@ import java.util.concurrent.Callable;
 
 /** {@code attach}: loads the agent into a running JVM with the Attach API, prints its URL, exits. */
 @Command(name = "attach", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
-        description = {"Loads the flashstrike-wal agent into a running JVM (no restart): it streams that JVM's"
-                + " flashstrike.wal events and serves them on /metrics. Prints the URL and exits.",
+        description = {"Loads the flashstrike-wal agent into a running JVM (no restart): it serves that JVM's"
+                + " telemetry blocks on /metrics, exact whenever it attaches (a recovery that ended before is"
+                + " there). Prints the URL and exits.",
                 "JDK 21+ prints a warning in the target JVM when an agent is loaded dynamically"
                         + " (JEP 451); start it with -XX:+EnableDynamicAgentLoading to allow it silently."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -45,7 +46,11 @@ final class AttachCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to bind in that JVM (default: ${DEFAULT-VALUE}).")
     String bind = "127.0.0.1";
 
-    @Option(names = "--settings", paramLabel = "FILE", description = "A .jfc for the agent's stream (default: the shipped one).")
+    @Option(names = "--stream", description = "Also follow that JVM's events with an in-process JFR stream, for its lag"
+            + " and loss families (from the attach on).")
+    boolean stream;
+
+    @Option(names = "--settings", paramLabel = "FILE", description = "A .jfc for the agent's stream; needs --stream (default: the shipped one).")
     Path settings;
 
     @Option(names = "--dump-interval", paramLabel = "SECONDS", description = "Dump the metrics on that JVM's stderr every SECONDS; 0 for none (default: ${DEFAULT-VALUE}).")
@@ -72,6 +77,12 @@ final class AttachCommand implements Callable<Integer> {
                     + dumpInterval + " (0 or more seconds)");
         }
         List<String> opts = new ArrayList<>(List.of("port=" + port, "bind=" + bind));
+        if (settings != null && !stream) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--settings configures the agent's JFR stream: add --stream");
+        }
+        if (stream) {
+            opts.add("stream=on");
+        }
         if (settings != null) {
             opts.add("settings=" + settings.toAbsolutePath());
         }

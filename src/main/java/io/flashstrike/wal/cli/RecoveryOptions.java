@@ -16,6 +16,11 @@ final class RecoveryOptions {
     @Option(names = "--no-jfr", description = "Do not record JFR events (metrics and dumps still run).")
     boolean noJfr;
 
+    @Option(names = "--live-stream",
+            description = "Also fold this JVM's events live with an in-process JFR stream while recovering (its lag and"
+                    + " loss on /metrics). Without it the recording is folded once the run ended, off the recovery's cores.")
+    boolean liveStream;
+
     @Option(names = "--lookahead", paramLabel = "K",
             description = "Segments the worker preloads ahead of replay (default: ${DEFAULT-VALUE}).")
     int lookahead = RecoveryManager.DEFAULT_LOOKAHEAD;
@@ -45,6 +50,9 @@ final class RecoveryOptions {
     void validate(CommandLine cl) {
         if (lookahead < 1) {
             throw new CommandLine.ParameterException(cl, "--lookahead must be at least 1");
+        }
+        if (liveStream && noJfr) {
+            throw new CommandLine.ParameterException(cl, "--live-stream follows the JFR events: it cannot go with --no-jfr");
         }
         if (repair && mode == RecoveryMode.STRICT) {
             throw new CommandLine.ParameterException(cl, "--repair needs --mode tolerate-tail or point-in-time: strict tolerates nothing");

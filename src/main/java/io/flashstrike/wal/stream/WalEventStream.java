@@ -127,6 +127,26 @@ public final class WalEventStream implements AutoCloseable {
         return new WalEventStream(es, "repository " + directory, mirror, List.of());
     }
 
+    /**
+     * Folds a finished recording file (its events, statistics and {@code jdk.DataLoss}) into
+     * {@code mirror}: {@code recover} checks its .jfr this way once the run ended, off the run's
+     * cores. {@link #foldToEnd()} reads it.
+     */
+    public static WalEventStream openFile(Path file, WalRecoveryMetrics mirror) throws IOException {
+        return new WalEventStream(EventStream.openFile(file), "recording " + file, mirror, List.of());
+    }
+
+    /** Reads a stream that ends by itself (a file) on this thread, to its end, then settles the loss account. */
+    public WalEventStream foldToEnd() {
+        try {
+            stream.start();
+        } finally {
+            loss.settle(folder.blocks());
+            closed.countDown();
+        }
+        return this;
+    }
+
     /** Wraps any event stream, e.g. a {@code jdk.management.jfr.RemoteRecordingStream}. */
     public static WalEventStream of(EventStream stream, String source, WalRecoveryMetrics mirror) {
         return new WalEventStream(stream, source, mirror, List.of());

@@ -110,7 +110,8 @@ class AgentIT {
             for (Map.Entry<String, Double> e : own.entrySet()) {
                 assertEquals(e.getValue(), served.get(e.getKey()), e.getKey());
             }
-            assertEquals(0.0, served.get("flashstrike_wal_stream_lost_bytes_total{subsystem=\"wal_event_stream\"}"));
+            assertTrue(served.keySet().stream().noneMatch(k -> k.startsWith("flashstrike_wal_stream_")),
+                    "no JFR stream unless stream=on: " + served.keySet());
             Processes.Result r = finish(h);
             assertEquals(baseline.exit(), r.exit());
             assertEquals(baseline.output(), r.output(), "the program's stdout is unchanged");
@@ -129,8 +130,9 @@ class AgentIT {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String[][] cases = {
                 {"port=99999", "option 'port': '99999' is not a port (0-65535; 0 picks a free one)"},
-                {"colour=red", "unknown option 'colour' (known: port, bind, settings, dump-interval, web-config-file, native-histograms)"},
+                {"colour=red", "unknown option 'colour' (known: port, bind, settings, dump-interval, web-config-file, native-histograms, stream)"},
                 {"settings=/no/such.jfc", "option 'settings': cannot read /no/such.jfc"},
+                {"port=0,settings=" + PackagedCli.ROOT.resolve("jfc/flashstrike-wal.jfc"), "option 'settings' configures the JFR stream: add stream=on"},
                 {"port=" + taken.getLocalPort(), "cannot serve /metrics on 127.0.0.1:" + taken.getLocalPort() + ": "},
             };
             for (String[] c : cases) {
@@ -152,12 +154,14 @@ class AgentIT {
     void coexistsWithStartFlightRecordingAndLeavesLoggingToTheProgram() throws Exception {
         Path jfr = tmp.resolve("flags.jfr");
         String jfc = PackagedCli.ROOT.resolve("jfc/flashstrike-wal.jfc").toString();
-        Host h = start("both", List.of("-XX:StartFlightRecording:settings=" + jfc + ",filename=" + jfr, agent("port=0")),
+        Host h = start("both", List.of("-XX:StartFlightRecording:settings=" + jfc + ",filename=" + jfr, agent("port=0,stream=on")),
                 "logmanager-later", 8_000);
         try {
             String url = awaitUrl(h);
             Map<String, Double> own = awaitOracle(h);
-            awaitEqual(url, own);
+            Map<String, Double> served = awaitEqual(url, own);
+            assertEquals(0.0, served.get("flashstrike_wal_stream_lost_bytes_total{subsystem=\"wal_event_stream\"}"),
+                    "stream=on adds what only the stream knows");
             get(url, "application/openmetrics-text; version=1.0.0"); // every format the agent serves, before the program's logging
             Files.createFile(Path.of(h.oracle() + ".logmanager"));
             Processes.Result r = finish(h);
@@ -177,18 +181,48 @@ class AgentIT {
         List<String> flags = Runtime.version().feature() >= 21 ? List.of("-XX:+EnableDynamicAgentLoading") : List.of();
         Host h = start("attached", flags, null, 20_000);
         try {
-            awaitOracle(h); // the recovery ran before the attach: its events are gone for the stream
+            Map<String, Double> own = awaitOracle(h); // the recovery ended before the attach: the registry still has it
             Processes.Result first = PackagedCli.run(tmp, "attach", "--pid", Long.toString(h.process().pid()), "--port", "0");
             assertEquals(0, first.exit(), first.output());
             String url = first.output().strip();
             assertTrue(url.matches("http://127\\.0\\.0\\.1:\\d+/metrics"), first.output());
-            String text = get(url, null);
-            assertTrue(text.contains("flashstrike_wal_stream_events_total{subsystem=\"wal_event_stream\"} 0.0"), text);
+            Map<String, Double> served = Exposition.samples(get(url, null)); // at once: nothing to wait for
+            String w = "wal=\"" + wal.toAbsolutePath() + "\"";
+            assertEquals(5.0, served.get("flashstrike_wal_segments_found{subsystem=\"wal_recovery_manager\"," + w + "}"), served.toString());
+            assertEquals(5.0, served.get("flashstrike_wal_preload_segment_total{outcome=\"success\",status=\"OK\",subsystem=\"wal_recovery_worker\"," + w + "}"));
+            double lsn = own.get("flashstrike_wal_last_valid_lsn{subsystem=\"wal_recovery_manager\"," + w + "}");
+            assertTrue(lsn > 0, own.toString());
+            assertEquals(lsn, served.get("flashstrike_wal_last_valid_lsn{subsystem=\"wal_recovery_manager\"," + w + "}"));
+            for (Map.Entry<String, Double> e : own.entrySet()) {
+                assertEquals(e.getValue(), served.get(e.getKey()), e.getKey());
+            }
             Processes.Result second = PackagedCli.run(tmp, "attach", "--pid", Long.toString(h.process().pid()), "--port", "0");
             assertEquals(0, second.exit(), second.output());
             assertEquals("already running in pid " + h.process().pid() + ": " + url, second.output().strip());
             assertTrue(h.stderr().contains("flashstrike-wal agent: serving " + url), h.stderr());
             assertTrue(!h.stderr().contains("WARNING: A Java agent has been loaded dynamically"), h.stderr());
+        } finally {
+            Processes.destroy(h.process());
+        }
+    }
+
+    @Test
+    void twoRecoveriesInOneJvmAreTwoLabelledSetsEachEqualToItsOwnRun() throws Exception {
+        WalGenerator.into(tmp.resolve("wal2")).segments(3).segmentSize(64 << 10).payloadSize(200).generate();
+        Host h = start("two", List.of(agent("port=0")), "two", 6_000);
+        try {
+            String url = awaitUrl(h);
+            Map<String, Double> own = awaitOracle(h);
+            Map<String, Double> served = Exposition.samples(get(url, null));
+            for (Map.Entry<String, Double> e : own.entrySet()) {
+                assertEquals(e.getValue(), served.get(e.getKey()), e.getKey());
+            }
+            for (String[] c : new String[][] {{"wal", "5"}, {"wal2", "3"}}) {
+                String w = "wal=\"" + tmp.resolve(c[0]).toAbsolutePath() + "\"";
+                assertEquals(Double.valueOf(c[1]), served.get("flashstrike_wal_preload_segment_total{outcome=\"success\",status=\"OK\","
+                        + "subsystem=\"wal_recovery_worker\"," + w + "}"), c[0] + ": " + served.keySet());
+                assertEquals(1.0, served.get("flashstrike_wal_recover_total{outcome=\"success\",status=\"OK\",subsystem=\"wal_recovery_manager\"," + w + "}"));
+            }
         } finally {
             Processes.destroy(h.process());
         }

@@ -149,7 +149,7 @@ class CliErrorsTest {
                 {"recover", "--dir", tmp.toString(), "--dump-interval", "-1"},
                 {"attach", "--pid", "1", "--port", "70000"},
                 {"attach", "--pid", "1", "--dump-interval", "-1"},
-                {"attach", "--pid", "1", "--settings", tmp.resolve("missing.jfc").toString()},
+                {"attach", "--pid", "1", "--stream", "--settings", tmp.resolve("missing.jfc").toString()},
                 {"report", "--top", "-1", tmp.resolve("r.jfr").toString()},
                 {"report", "--format", "xml", tmp.resolve("r.jfr").toString()},
         };

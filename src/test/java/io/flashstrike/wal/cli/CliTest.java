@@ -56,6 +56,17 @@ public class CliTest {
         long records = Long.parseLong(find(g.out(), "generated 3 segments, (\\d+) records"));
         assertEquals(String.valueOf(records), find(r.out(), "records         : (\\d+)"));
         assertFiguresAgree(r.out(), jfr, 3, records);
+        assertTrue(r.out().contains("JFR recording, folded after the run: "), "no live stream unless asked: " + r.out());
+
+        Path live = tmp.resolve("live.jfr");
+        Run l = run("recover", "--dir", wal.toString(), "--jfr", live.toString(), "--dump-interval", "0",
+                "--metrics-port", "-1", "--live-stream");
+        assertEquals(0, l.exit(), l.out() + l.err());
+        assertTrue(l.out().matches("(?s).*JFR event stream: (\\d+) of \\1 events folded, matches the in-memory metrics in every family.*"
+                + "lag event end -> /metrics: p50 .*"), l.out());
+        Run both = run("recover", "--dir", wal.toString(), "--no-jfr", "--live-stream");
+        assertEquals(2, both.exit(), both.err());
+        assertTrue(both.err().startsWith("flashstrike-wal recover: --live-stream follows the JFR events: it cannot go with --no-jfr"), both.err());
     }
 
     /**
@@ -83,7 +94,7 @@ public class CliTest {
         }
         assertEquals(records, events.stream().filter(e -> e.getEventType().getName().equals("flashstrike.wal.ReadSegment"))
                 .mapToLong(e -> e.getLong("records")).sum(), "records in the ReadSegment events");
-        assertTrue(out.contains("JFR event stream: " + total + " of " + total + " events folded, matches"), out);
+        assertTrue(out.contains(": " + total + " of " + total + " events folded, matches"), out);
     }
 
     static String find(String text, String regex) {

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * No Grafana here, so the dashboard is proven by its queries: the JSON parses as a current-schema
  * dashboard with the data source as a variable, and every panel's PromQL (Grafana's variables
  * substituted) returns data from a real Prometheus that scraped a real recovery — one with JFR on
- * (the stream's families) and a torn tail (an anomaly).
+ * and the live stream (the stream's families) and a torn tail (an anomaly).
  */
 class DashboardQueriesTest {
     private static final Path DASHBOARD = Path.of("monitoring", "dashboards", "flashstrike-wal.json");
@@ -63,7 +63,7 @@ class DashboardQueriesTest {
             }
         }
         ChildJvm.Serving child = ChildJvm.startServingRecovery(tmp.resolve("recover.log"), "--dir", wal.toString(),
-                "--jfr", tmp.resolve("r.jfr").toString(), "--dump-interval", "0");
+                "--jfr", tmp.resolve("r.jfr").toString(), "--live-stream", "--dump-interval", "0");
         try (PrometheusServer prometheus = PrometheusServer.start(tmp.resolve("prometheus"),
                 PrometheusServer.scrapingEverySecond(child.port()))) {
             ChildJvm.awaitOutput(tmp.resolve("recover.log"), "serving the final values", Duration.ofSeconds(60));
