@@ -113,7 +113,11 @@ final class RecoveryRun {
                 stream.collectHealth(WalRecoveryMetrics.DEFAULT_PREFIX, c);
             }
         };
+        Recording early = null;
         try {
+            // The recording first: JFR's start-up work (class loading, compiling) overlaps the
+            // server's start instead of competing with the recovery's threads for the cores.
+            early = settings == null ? null : startRecording(settings);
             if (serve.enabled()) {
                 server = serve.start(exposure, out);
             }
@@ -124,7 +128,7 @@ final class RecoveryRun {
             if (stream != null) {
                 stream.start();
             }
-            RecoveryResult result = runRecording(settings);
+            RecoveryResult result = runRecording(early);
             if (stream != null) {
                 reportStream(stream, true);
             } else if (jfrFile != null && Files.isRegularFile(jfrFile)) {
@@ -150,6 +154,9 @@ final class RecoveryRun {
                 stream.close();
             }
             registration.close();
+            if (early != null) {
+                early.close(); // when before() or the server failed; after the run it is closed already
+            }
         }
     }
 
@@ -192,8 +199,7 @@ final class RecoveryRun {
         out.flush();
     }
 
-    private RecoveryResult runRecording(Configuration settings) throws Exception {
-        Recording recording = settings == null ? null : startRecording(settings);
+    private RecoveryResult runRecording(Recording recording) throws Exception {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "flashstrike-wal-dump");
             t.setDaemon(true);
