@@ -141,7 +141,8 @@ final class BlockOpenMBean implements DynamicMBean {
             types.add(SimpleType.LONG);
         }
         try {
-            return new CompositeType("io.flashstrike.wal.Operation." + op.type().name(), op.type().label() + " since start",
+            return new CompositeType("io.flashstrike.wal.Operation." + op.type().name(),
+                    op.type().label() + ": operations by outcome and their duration in seconds, since start",
                     names.toArray(new String[0]), descriptions.toArray(new String[0]), types.toArray(new OpenType<?>[0]));
         } catch (OpenDataException e) {
             throw new IllegalStateException("open type of operation " + op.type().name() + ": " + e.getMessage(), e);
