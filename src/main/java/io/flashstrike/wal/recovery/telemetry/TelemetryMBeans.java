@@ -106,7 +106,7 @@ public final class TelemetryMBeans implements AutoCloseable {
     }
 
     /** @return the platform MBean server if someone has created it (never creates it), else null */
-    static MBeanServer existingPlatformServer() {
+    public static MBeanServer existingPlatformServer() {
         for (MBeanServer s : MBeanServerFactory.findMBeanServer(null)) {
             if (s.isRegistered(RUNTIME)) {
                 return s;
