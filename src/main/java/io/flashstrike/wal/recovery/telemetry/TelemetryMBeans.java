@@ -235,7 +235,10 @@ public final class TelemetryMBeans implements AutoCloseable {
         }
     }
 
-    /** Stops publishing and unregisters every MBean this publisher registered. */
+    /**
+     * Stops publishing and unregisters every MBean this publisher registered. Closing the
+     * {@link #platform()} publisher ends the global registry's MBeans for the life of the JVM.
+     */
     @Override
     public void close() {
         registry.removeListener(listener);

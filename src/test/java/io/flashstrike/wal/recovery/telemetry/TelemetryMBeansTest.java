@@ -182,8 +182,12 @@ class TelemetryMBeansTest {
 
             reg.close();
             assertTrue(server.isRegistered(name), "a finished registration stays readable");
-            reg.remove();
-            assertFalse(server.isRegistered(name), "gone with its registration");
+            TelemetryRegistry.Registration again = registry.register(Map.of("cache", "cold"), List.of(block));
+            ObjectName renamed = new ObjectName("io.flashstrike.wal:type=page_cache,cache=cold");
+            assertEquals(Set.of(renamed), server.queryNames(new ObjectName("io.flashstrike.wal:*"), null), "relabelled: renamed");
+            assertEquals(3L, ((CompositeData) server.getAttribute(renamed, "FetchPage")).get("count"), "the same block, its counts go on");
+            again.remove();
+            assertFalse(server.isRegistered(renamed), "gone with its registration");
             assertEquals(0, mbeans.failures());
 
             // the same labels twice in one registry would be one name twice: counted, never thrown
