@@ -46,7 +46,9 @@ class LayersTest {
     static {
         LAYERS.put(CORE + ".internal", new Layer(JDK_ONLY, Set.of(), List.of(), NOT_IN_CORE));
         LAYERS.put(CORE + ".jfr", new Layer(JDK_ONLY, Set.of(CORE + ".internal"), List.of(), NOT_IN_CORE));
-        LAYERS.put(CORE, new Layer(JDK_ONLY, Set.of(CORE + ".internal", CORE + ".jfr"), List.of(), NOT_IN_CORE));
+        // javax.management: the blocks as platform MBeans (TelemetryMBeans), still the JDK alone.
+        LAYERS.put(CORE, new Layer(List.of("java.", "jdk.", "javax.management."), Set.of(CORE + ".internal", CORE + ".jfr"),
+                List.of(), NOT_IN_CORE));
         // sun.misc: Unsafe.invokeCleaner unmaps on JDK 17-21 (module jdk.unsupported).
         LAYERS.put("io.flashstrike.wal.segment", new Layer(List.of("java.", "jdk.", "sun.misc."), Set.of(), List.of()));
         LAYERS.put("io.flashstrike.wal.recovery", new Layer(JDK_ONLY, union(CORE_PACKAGES, "io.flashstrike.wal.segment"), List.of()));

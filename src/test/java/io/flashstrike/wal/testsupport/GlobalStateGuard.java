@@ -1,5 +1,6 @@
 package io.flashstrike.wal.testsupport;
 
+import io.flashstrike.wal.recovery.telemetry.TelemetryMBeans;
 import io.flashstrike.wal.recovery.telemetry.TelemetryRegistry;
 import io.flashstrike.wal.recovery.telemetry.jfr.PeriodicStatistics;
 import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
@@ -10,6 +11,10 @@ import jdk.jfr.RecordingState;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +27,8 @@ import java.util.Set;
 /**
  * Fails the test class that leaves JVM-wide state behind for the classes after it: a JFR recording
  * or {@code RecordingStream} still running, a telemetry block still registered for the periodic
- * statistics event (an updater never closed) or live in the global registry, a system property set or changed, the working
+ * statistics event (an updater never closed) or live in the global registry, an MBean of ours on the platform
+ * server that the global registry does not account for, a system property set or changed, the working
  * directory moved. What it finds is also undone, so one leak fails one class, not every class
  * that happens to run after it. Registered for every class by JUnit's extension auto-detection
  * ({@code META-INF/services}, {@code junit-platform.properties}).
@@ -74,6 +80,7 @@ public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallba
                 r.remove();
             }
         }
+        leaks.addAll(strayMBeans());
         Map<String, String> now = properties();
         Set<String> keys = new HashSet<>(now.keySet());
         keys.addAll(before.properties().keySet());
@@ -92,6 +99,33 @@ public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallba
         if (!leaks.isEmpty()) {
             throw new AssertionError(context.getDisplayName() + " left global state behind: " + String.join("; ", leaks));
         }
+    }
+
+    /**
+     * MBeans of our domain on the platform server (when one exists: the guard creates none) that no
+     * registration of the global registry accounts for; unregistered, so the next class starts clean.
+     */
+    private static List<String> strayMBeans() {
+        MBeanServer server = TelemetryMBeans.existingPlatformServer();
+        if (server == null) {
+            return List.of();
+        }
+        Set<ObjectName> expected = new HashSet<>();
+        for (TelemetryRegistry.Registration r : TelemetryRegistry.global().registrations()) {
+            r.blocks().forEach(b -> expected.add(TelemetryMBeans.objectName(b.subsystem(), r.labels())));
+        }
+        List<String> leaks = new ArrayList<>();
+        try {
+            for (ObjectName n : server.queryNames(new ObjectName(TelemetryMBeans.DOMAIN + ":*"), null)) {
+                if (!expected.contains(n)) {
+                    leaks.add("MBean " + n + " registered on the platform MBean server and not by the global registry");
+                    server.unregisterMBean(n);
+                }
+            }
+        } catch (JMException e) {
+            leaks.add("cannot read the platform MBean server: " + e);
+        }
+        return leaks;
     }
 
     private static Set<Long> running() {

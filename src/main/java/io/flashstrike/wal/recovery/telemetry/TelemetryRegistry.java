@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * The blocks that record in this JVM, each set under the labels that tell it apart (a recovery's
  * {@code wal="/data/wal"}): what the agent's /metrics, the MBeans and anything else in-process
- * read, exact at any time, without a JFR stream.
+ * read, exact at any time, without a JFR stream. The global registry's blocks are also platform
+ * MBeans once the platform MBean server exists ({@link TelemetryMBeans}).
  *
  * <p><b>Life of a registration.</b> An owner registers the blocks it records into when it starts
  * (a {@link io.flashstrike.wal.recovery.RecoveryManager recovery run}, or an application for its
@@ -37,6 +38,8 @@ public final class TelemetryRegistry {
     private static final Set<String> RESERVED = Set.of("subsystem", "outcome", "status", "le", "reason", "action", "operation");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final TelemetryRegistry GLOBAL = new TelemetryRegistry(FINISHED_KEPT);
+    /** Whether the global registry tried to install its MBean publisher (once is enough: see {@link #installMBeans}). */
+    private static volatile boolean mbeansTried;
 
     private final int finishedKept;
     private final List<Registration> registrations = new ArrayList<>();
@@ -105,6 +108,9 @@ public final class TelemetryRegistry {
      */
     public Registration register(Map<String, String> labels, List<TelemetryBlock> blocks) {
         Map<String, String> wanted = checkLabels(labels);
+        if (this == GLOBAL) {
+            installMBeans();
+        }
         List<TelemetryBlock> set = List.copyOf(blocks);
         List<Registration> gone = new ArrayList<>();
         Registration r;
@@ -151,6 +157,22 @@ public final class TelemetryRegistry {
             listeners.forEach(l -> l.added(added));
         }
         return r;
+    }
+
+    /**
+     * The global registry's blocks become platform MBeans (lazily: see {@link TelemetryMBeans}),
+     * installed by the first registration so that merely loading our classes touches nothing JVM-wide.
+     */
+    private static void installMBeans() {
+        if (mbeansTried) {
+            return;
+        }
+        mbeansTried = true;
+        try {
+            TelemetryMBeans.installPlatform(GLOBAL);
+        } catch (RuntimeException | LinkageError e) {
+            // a runtime without the java.management module (jlink): the registry works without MBeans
+        }
     }
 
     private Registration find(List<TelemetryBlock> set) {
