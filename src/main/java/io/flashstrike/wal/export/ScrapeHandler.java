@@ -46,7 +46,17 @@ final class ScrapeHandler extends Handler.Abstract {
         }
         BasicAuthUsers users = web.users();
         if (users != null) {
-            switch (users.check(request.getHeaders().get(HttpHeader.AUTHORIZATION), Request.getRemoteAddr(request))) {
+            BasicAuthUsers.Check check;
+            try {
+                check = users.check(request.getHeaders().get(HttpHeader.AUTHORIZATION), Request.getRemoteAddr(request));
+            } catch (InterruptedException requestAborted) {
+                // Jetty interrupts a handler thread whose request it abandons (the client left, the
+                // server stops): that check is answered as busy, not thrown (a 500). The flag is not
+                // set again: the thread goes back to Jetty's pool, and a set flag would refuse the
+                // next request's check on it at once (seen: every first login a 503).
+                check = BasicAuthUsers.Check.BUSY;
+            }
+            switch (check) {
                 case PROVEN -> { }
                 case REFUSED -> {
                     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
