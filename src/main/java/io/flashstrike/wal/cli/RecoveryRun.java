@@ -210,8 +210,12 @@ final class RecoveryRun {
         if (dumpIntervalSeconds == null) {
             // a bar redrawn in place on a terminal; a log gets one line a second
             long periodMs = terminal ? 100 : 1000;
+            progressBar(startNs); // once before the run, discarded: see the dumps below
             ticker.scheduleAtFixedRate(() -> drawProgress(startNs, terminal), periodMs, periodMs, TimeUnit.MILLISECONDS);
         } else if (dumpIntervalSeconds > 0) {
+            // Once before the run, discarded: the first tick's class loading and formatting set-up
+            // then happen here, not on a third thread competing with the recovery's two.
+            tickText(startNs);
             long periodMs = Math.max(1, (long) (dumpIntervalSeconds * 1000));
             ticker.scheduleAtFixedRate(() -> tick(startNs), periodMs, periodMs, TimeUnit.MILLISECONDS);
         }
@@ -377,16 +381,23 @@ final class RecoveryRun {
 
     private void tick(long startNs) {
         try {
+            String text = tickText(startNs);
             synchronized (out) {
-                out.println(progressLine(startNs));
-                out.print(runSoFar(startNs));
-                metrics.segmentReader().dump(LABEL + " Segment Reader", out);
-                metrics.segmentPreloader().dump(LABEL + " Segment Preloader", out);
+                out.print(text);
                 out.flush();
             }
         } catch (RuntimeException e) {
             out.println("dump failed: " + e);
         }
+    }
+
+    /** The progress line and the frames of one tick. */
+    private String tickText(long startNs) {
+        StringBuilder text = new StringBuilder(progressLine(startNs)).append(System.lineSeparator());
+        text.append(runSoFar(startNs));
+        metrics.segmentReader().dump(LABEL + " Segment Reader", text);
+        metrics.segmentPreloader().dump(LABEL + " Segment Preloader", text);
+        return text.toString();
     }
 
     /**
