@@ -101,7 +101,8 @@ final class RecoveryRun {
         Configuration settings = jfrFile == null ? null : settings();
         // A live stream only when asked: parsing our own events on the run's cores is pure cost, the
         // blocks already hold the values (the recording is checked once the run ended instead).
-        WalEventStream stream = settings == null || !options.liveStream ? null : WalEventStream.inProcess(settings, new WalRecoveryMetrics());
+        WalEventStream stream = settings == null || !options.liveStream ? null
+                : WalEventStream.inProcess(settings, new WalRecoveryMetrics()).missingOnlyOf(metrics.blocks());
         MetricsHttpServer server = null;
         BatchPush pusher = null;
         // This process runs one recovery: no label tells runs apart (a push adds --push-label's).
@@ -133,7 +134,7 @@ final class RecoveryRun {
                 reportStream(stream, true);
             } else if (jfrFile != null && Files.isRegularFile(jfrFile)) {
                 try (WalEventStream folded = WalEventStream.openFile(jfrFile, new WalRecoveryMetrics())) {
-                    reportStream(folded.foldToEnd(), false);
+                    reportStream(folded.missingOnlyOf(metrics.blocks()).foldToEnd(), false);
                 }
             }
             if (pusher != null) {

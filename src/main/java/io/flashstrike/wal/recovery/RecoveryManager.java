@@ -5,7 +5,6 @@ import io.flashstrike.wal.recovery.telemetry.ManagerUpdater;
 import io.flashstrike.wal.recovery.telemetry.RunSummary;
 import io.flashstrike.wal.recovery.telemetry.SegmentPreloaderUpdater;
 import io.flashstrike.wal.recovery.telemetry.SegmentReaderUpdater;
-import io.flashstrike.wal.recovery.telemetry.TelemetryBlock;
 import io.flashstrike.wal.recovery.telemetry.TelemetryRegistry;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
@@ -122,13 +121,10 @@ public final class RecoveryManager {
      * @throws InterruptedException    when interrupted while waiting for the preloader
      */
     public RecoveryResult recover(Path directory, RecordConsumer consumer) throws InterruptedException {
-        // In the registry for the run and finished after it (its figures stay readable there). The
-        // reader's and manager's totals for a stream's loss account, for this run; the preloader's
-        // updater opens its own. Closed after the run's Recovery event: the final totals include it.
+        // In the registry for the run and finished after it: its figures stay readable there, and
+        // the global registry's statistics events carry its totals to any stream, a late one too.
         Map<String, String> runLabels = labels != null ? labels : Map.of("wal", directory.toAbsolutePath().normalize().toString());
-        try (TelemetryRegistry.Registration registered = registry.register(runLabels, metrics.blocks());
-             TelemetryBlock.Statistics reading = metrics.segmentReader().block().openStatistics();
-             TelemetryBlock.Statistics managing = metrics.manager().block().openStatistics()) {
+        try (TelemetryRegistry.Registration registered = registry.register(runLabels, metrics.blocks())) {
             return recoverCounted(directory, consumer);
         }
     }

@@ -43,6 +43,8 @@ final class LossAccount {
     private final List<String> operations;
     /** (block, operation) → the largest total seen. */
     private final Map<Key, Long> producer = new HashMap<>();
+    /** Null: every producer block counts; else only these block ids (a check of one run's own blocks). */
+    private volatile java.util.Set<Long> only;
     private volatile long lostBytes;
     /** operation → {producer total, missing} at the last settle; replaced whole, read by any thread. */
     private volatile Map<String, long[]> settled = Map.of();
@@ -72,8 +74,14 @@ final class LossAccount {
         return false;
     }
 
+    /** Counts from now on only the producer totals of {@code blockIds}. */
+    void only(java.util.Set<Long> blockIds) {
+        this.only = java.util.Set.copyOf(blockIds);
+    }
+
     private void total(long block, String operation, long total) {
-        if (operation != null) {
+        java.util.Set<Long> counted = only;
+        if (operation != null && (counted == null || counted.contains(block))) {
             producer.merge(new Key(block, operation), total, Math::max);
         }
     }

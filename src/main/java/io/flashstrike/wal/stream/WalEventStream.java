@@ -152,6 +152,16 @@ public final class WalEventStream implements AutoCloseable {
         return new WalEventStream(stream, source, mirror, List.of());
     }
 
+    /**
+     * Counts missing events against these producer blocks only, not every block whose statistics
+     * the JVM emits (its registry keeps finished runs): for a check of one run's own events. Call
+     * before the stream starts.
+     */
+    public WalEventStream missingOnlyOf(List<TelemetryBlock> producerBlocks) {
+        loss.only(producerBlocks.stream().map(TelemetryBlock::id).collect(java.util.stream.Collectors.toSet()));
+        return this;
+    }
+
     /** Called after each folded event, on the stream thread; exceptions are counted, not fatal. */
     public WalEventStream onFolded(Consumer<RecordedEvent> l) {
         this.listener = l;

@@ -9,6 +9,8 @@ import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 import jdk.jfr.RecordingState;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -33,7 +35,7 @@ import java.util.Set;
  * that happens to run after it. Registered for every class by JUnit's extension auto-detection
  * ({@code META-INF/services}, {@code junit-platform.properties}).
  */
-public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallback {
+public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(GlobalStateGuard.class);
 
     /**
@@ -48,7 +50,36 @@ public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        // The global registry's JVM-wide hooks (statistics, MBeans) come with its first registration:
+        // made here, they are there before this class starts, whichever class ran first.
+        TelemetryRegistry.global().register(Map.of("guard", "hooks"), List.of()).remove();
         context.getStore(NS).put("before", new State(running(), properties()));
+        context.getStore(NS).put("statistics", PeriodicStatistics.registered(OperationStatisticsEvent.class));
+        beforeEach(context); // what a @BeforeAll fixture registers is the class's, removed after it
+    }
+
+    /**
+     * A test's finished recoveries are its own global state: they stay in the global registry (its
+     * statistics events report them to every later stream), so they are removed after the test.
+     */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        context.getStore(NS).put("registrations", Set.copyOf(TelemetryRegistry.global().registrations()));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        removeFinishedSince(context);
+    }
+
+    private static void removeFinishedSince(ExtensionContext context) {
+        @SuppressWarnings("unchecked")
+        Set<TelemetryRegistry.Registration> before = context.getStore(NS).get("registrations", Set.class);
+        for (TelemetryRegistry.Registration r : TelemetryRegistry.global().registrations()) {
+            if (r.finished() && (before == null || !before.contains(r))) {
+                r.remove();
+            }
+        }
     }
 
     @Override
@@ -58,6 +89,7 @@ public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallba
             return;
         }
         List<String> leaks = new ArrayList<>();
+        removeFinishedSince(context);
         for (Recording r : FlightRecorder.getFlightRecorder().getRecordings()) {
             if (r.getState() == RecordingState.RUNNING && !before.runningRecordings().contains(r.getId())) {
                 leaks.add("JFR recording " + r.getId() + " (" + r.getName() + ") still running");
@@ -69,7 +101,8 @@ public final class GlobalStateGuard implements BeforeAllCallback, AfterAllCallba
             leaks.add(blocks + " telemetry block(s) still registered for " + SegmentPreloaderStatisticsEvent.NAME
                     + " (a SegmentPreloaderUpdater not closed)");
         }
-        int open = PeriodicStatistics.registered(OperationStatisticsEvent.class);
+        Integer hooks = context.getStore(NS).get("statistics", Integer.class);
+        int open = PeriodicStatistics.registered(OperationStatisticsEvent.class) - (hooks == null ? 0 : hooks);
         if (open > 0) {
             leaks.add(open + " telemetry block(s) still registered for " + OperationStatisticsEvent.NAME
                     + " (a TelemetryBlock.openStatistics() or an updater not closed)");

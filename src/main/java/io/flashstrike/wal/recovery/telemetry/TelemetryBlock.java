@@ -121,15 +121,22 @@ public final class TelemetryBlock {
     }
 
     private static void emitStatistics(TelemetryBlock block) {
-        for (TimedOperation<?, ?> op : block.operations) {
+        block.emitStatistics("", false);
+    }
+
+    /** One {@value OperationStatisticsEvent#NAME} per operation, when a recording enables the event. */
+    void emitStatistics(String labels, boolean finished) {
+        for (TimedOperation<?, ?> op : operations) {
             OperationStatisticsEvent e = new OperationStatisticsEvent();
             if (!e.shouldCommit()) {
                 return;
             }
             Operation64.Snapshot s = op.distribution().snapshot();
-            e.blockId = block.id;
-            e.subsystem = block.subsystem;
+            e.blockId = id;
+            e.subsystem = subsystem;
             e.operation = op.type().name();
+            e.labels = labels;
+            e.finished = finished;
             e.successes = s.successes();
             e.failures = s.failures();
             e.total = s.totalNanos();

@@ -1,5 +1,8 @@
 package io.flashstrike.wal.recovery.telemetry;
 
+import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
+import io.flashstrike.wal.recovery.telemetry.jfr.PeriodicStatistics;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,8 @@ public final class TelemetryRegistry {
     private static final TelemetryRegistry GLOBAL = new TelemetryRegistry(FINISHED_KEPT);
     /** Whether the global registry tried to install its MBean publisher (once is enough: see {@link #installMBeans}). */
     private static volatile boolean mbeansTried;
+    /** The global registry's periodic statistics, installed by its first registration. */
+    private static volatile PeriodicStatistics.Registration statistics;
 
     private final int finishedKept;
     private final List<Registration> registrations = new ArrayList<>();
@@ -110,6 +115,7 @@ public final class TelemetryRegistry {
         Map<String, String> wanted = checkLabels(labels);
         if (this == GLOBAL) {
             installMBeans();
+            installStatistics();
         }
         List<TelemetryBlock> set = List.copyOf(blocks);
         List<Registration> gone = new ArrayList<>();
@@ -172,6 +178,34 @@ public final class TelemetryRegistry {
             TelemetryMBeans.installPlatform(GLOBAL);
         } catch (RuntimeException | LinkageError e) {
             // a runtime without the java.management module (jlink): the registry works without MBeans
+        }
+    }
+
+    /**
+     * Every period of {@value OperationStatisticsEvent#NAME} (1 s in our .jfc), the totals of every
+     * block of the global registry, finished ones included: a stream that starts after a recovery
+     * learns from them what it never saw. One JFR periodic hook for the JVM, added by the first
+     * registration (JFR emits it only into recordings that enable the event).
+     */
+    private static void installStatistics() {
+        if (statistics != null) {
+            return;
+        }
+        synchronized (TelemetryRegistry.class) {
+            if (statistics == null) {
+                try {
+                    statistics = PeriodicStatistics.register(OperationStatisticsEvent.class, GLOBAL, TelemetryRegistry::emitStatistics);
+                } catch (RuntimeException | LinkageError e) {
+                    // JFR unavailable: the registry and its readers work without the statistics
+                    statistics = PeriodicStatistics.NONE;
+                }
+            }
+        }
+    }
+
+    private static void emitStatistics(TelemetryRegistry registry) {
+        for (Registration r : registry.registrations()) {
+            r.emitStatistics();
         }
     }
 
@@ -283,6 +317,20 @@ public final class TelemetryRegistry {
             }
         }
 
+        /** Each block's {@value OperationStatisticsEvent#NAME} events now; never throws. */
+        void emitStatistics() {
+            StringBuilder text = new StringBuilder();
+            labels.forEach((k, v) -> text.append(text.length() == 0 ? "" : ",").append(k).append('=').append(v));
+            boolean done = finished();
+            for (TelemetryBlock b : blocks) {
+                try {
+                    b.emitStatistics(text.toString(), done);
+                } catch (RuntimeException | Error e) {
+                    // JFR failing here must not fail the owner; the in-memory figures are intact
+                }
+            }
+        }
+
         /**
          * Prints each block's frame, labelled {@code label subsystem {labels}}.
          *
@@ -304,6 +352,9 @@ public final class TelemetryRegistry {
                     return;
                 }
                 nowFinished = --owners == 0;
+            }
+            if (TelemetryRegistry.this == GLOBAL) {
+                emitStatistics(); // an owner's final totals at once (a recording may stop next), not a period later
             }
             if (nowFinished) {
                 retire();

@@ -11,10 +11,12 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /**
- * The totals of one operation of one telemetry block, emitted periodically while the block's owner
- * keeps its statistics open, and once more when it closes them: what a stream compares with what it
- * folded to say how many operations it never saw. One event per operation, so any block's
- * operations (the WAL's, an application's own) report the same way.
+ * The totals of one operation of one telemetry block: what a stream compares with what it folded
+ * to say how many operations it never saw. Emitted periodically for every block in the JVM's
+ * telemetry registry — finished ones too, for as long as the registry keeps them, so a stream
+ * started after a recovery still learns what it missed — and for any block whose owner opened its
+ * statistics. One event per operation, so any block's operations (the WAL's, an application's
+ * own) report the same way.
  */
 @Name(OperationStatisticsEvent.NAME)
 @Label("Operation Statistics")
@@ -37,6 +39,14 @@ public final class OperationStatisticsEvent extends Event {
     @Label("Operation")
     @Description("The operation's metric name, e.g. preload_segment")
     public String operation;
+
+    @Label("Labels")
+    @Description("The labels of the block's registration, name=value joined by commas (empty: none or not registered)")
+    public String labels;
+
+    @Label("Finished")
+    @Description("Whether the block's owner is done: its totals no longer change")
+    public boolean finished;
 
     @Label("Successes")
     public long successes;

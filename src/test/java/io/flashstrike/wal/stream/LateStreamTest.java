@@ -1,0 +1,107 @@
+package io.flashstrike.wal.stream;
+
+import io.flashstrike.wal.recovery.RecoveryManager;
+import io.flashstrike.wal.recovery.telemetry.MetricSamples;
+import io.flashstrike.wal.recovery.telemetry.OperationType;
+import io.flashstrike.wal.recovery.telemetry.WalOperations;
+import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
+import io.flashstrike.wal.segment.WalGenerator;
+import jdk.jfr.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A stream that starts after operations happened says how many it never saw, for every family it
+ * mirrors: the global registry keeps emitting the statistics of finished recoveries, so the
+ * producer's totals reach a stream started after the run, or between runs of a reused metrics
+ * object. Real recoveries, a real in-process {@code RecordingStream} with the shipped .jfc.
+ */
+class LateStreamTest {
+    private static final Path JFC = Path.of("jfc", "flashstrike-wal.jfc");
+
+    @TempDir
+    Path tmp;
+
+    private Path wal(int segments) throws Exception {
+        Path dir = tmp.resolve("wal");
+        WalGenerator.into(dir).segments(segments).segmentSize(64 << 10).payloadSize(100).generate();
+        return dir;
+    }
+
+    private static long count(WalRecoveryMetrics m, OperationType<?, ?> op) {
+        return m.blocks().stream().flatMap(b -> b.operations().stream()).filter(o -> o.type().equals(op))
+                .mapToLong(o -> o.distribution().snapshot().count()).sum();
+    }
+
+    /** Waits (bounded) until the stream's account says {@code missing} for every operation. */
+    private static void awaitMissing(WalEventStream stream, Map<OperationType<?, ?>, Long> missing) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline
+                && !missing.entrySet().stream().allMatch(e -> stream.missingEvents(e.getKey().name()) == e.getValue())) {
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void aStreamStartedAfterARecoveryCountsEveryOperationOfItAsMissing() throws Exception {
+        Path dir = wal(4);
+        WalRecoveryMetrics truth = new WalRecoveryMetrics();
+        new RecoveryManager(truth).recover(dir, (lsn, type, payload) -> { });
+        try (WalEventStream stream = WalEventStream.inProcess(Configuration.create(JFC), new WalRecoveryMetrics())) {
+            stream.start();
+            Map<OperationType<?, ?>, Long> expected = new java.util.LinkedHashMap<>();
+            for (OperationType<?, ?> op : WalOperations.ALL) {
+                expected.put(op, count(truth, op));
+            }
+            awaitMissing(stream, expected);
+            for (OperationType<?, ?> op : WalOperations.ALL) {
+                assertEquals(count(truth, op), stream.missingEvents(op.name()), op.name() + ": every one before the start is missing");
+                assertTrue(count(truth, op) > 0, op.name());
+            }
+            assertEquals(4, stream.missingEvents("preload_segment"));
+            assertEquals(1, stream.missingEvents("recover"));
+            assertEquals(0, stream.eventsSeen(), "nothing folded: it all happened before");
+            Map<String, Double> served = MetricSamples.of(c -> stream.collect("flashstrike_wal", c)).samples();
+            assertEquals(1.0, served.get("flashstrike_wal_stream_missing_events{subsystem=\"wal_event_stream\",operation=\"recover\"}"),
+                    served.toString());
+        }
+    }
+
+    @Test
+    void aStreamStartedBetweenRunsOfAReusedMetricsObjectFoldsTheLaterAndCountsTheEarlier() throws Exception {
+        Path dir = wal(3);
+        WalRecoveryMetrics truth = new WalRecoveryMetrics();
+        for (int i = 0; i < 3; i++) {
+            new RecoveryManager(truth).recover(dir, (lsn, type, payload) -> { });
+        }
+        Map<OperationType<?, ?>, Long> before = new java.util.LinkedHashMap<>();
+        for (OperationType<?, ?> op : WalOperations.ALL) {
+            before.put(op, count(truth, op));
+        }
+        try (WalEventStream stream = WalEventStream.inProcess(Configuration.create(JFC), new WalRecoveryMetrics())) {
+            stream.start();
+            for (int i = 0; i < 3; i++) {
+                new RecoveryManager(truth).recover(dir, (lsn, type, payload) -> { });
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (stream.mirror().manager().recover().snapshot().count() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50); // the later runs' events (awaitSettled wants all the truth's: it never saw the first three)
+            }
+            awaitMissing(stream, before);
+            for (OperationType<?, ?> op : WalOperations.ALL) {
+                long folded = stream.mirror().blocks().stream().flatMap(b -> b.operations().stream())
+                        .filter(o -> o.type().equals(op)).mapToLong(o -> o.distribution().snapshot().count()).sum();
+                assertEquals(before.get(op), stream.missingEvents(op.name()), op.name() + ": the three earlier runs, missing");
+                assertEquals(count(truth, op), folded + stream.missingEvents(op.name()), op.name() + ": folded + missing = the truth");
+            }
+            assertEquals(3, stream.missingEvents("recover"));
+        }
+    }
+}
