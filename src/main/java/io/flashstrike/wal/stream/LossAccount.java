@@ -46,8 +46,17 @@ final class LossAccount {
     /** Null: every producer block counts; else only these block ids (a check of one run's own blocks). */
     private volatile java.util.Set<Long> only;
     private volatile long lostBytes;
-    /** operation → {producer total, missing} at the last settle; replaced whole, read by any thread. */
+    /** operation → {producer total, missing} at the last settle (missing {@link #UNKNOWN}: see there); replaced whole. */
     private volatile Map<String, long[]> settled = Map.of();
+    /** operation → settles in a row that found it folded and without any producer total. */
+    private final Map<String, Integer> withoutTotals = new HashMap<>();
+    /**
+     * Missing, when it cannot be known: the stream folded operations of a kind whose producer
+     * totals never came (its settings lack the statistics events, or an older producer) for two
+     * batches running — one batch is the normal gap before the next statistics period.
+     */
+    static final long UNKNOWN = -1;
+    private static final int SETTLES_BEFORE_UNKNOWN = 2;
 
     LossAccount(String source, List<TelemetryBlock> mirror) {
         this.source = source;
@@ -88,6 +97,14 @@ final class LossAccount {
 
     /** Recomputes what is missing against {@code mirror}; logs once each time it becomes non-zero. */
     synchronized void settle(List<TelemetryBlock> mirror) {
+        settle(mirror, false);
+    }
+
+    /**
+     * @param complete the stream has ended (a file read to its end): totals that never came will
+     *                 not come, so an operation folded without any is unknown at once
+     */
+    synchronized void settle(List<TelemetryBlock> mirror, boolean complete) {
         Map<String, Long> folded = new HashMap<>();
         for (TelemetryBlock b : mirror) {
             for (TimedOperation<?, ?> op : b.operations()) {
@@ -105,6 +122,16 @@ final class LossAccount {
             v[1] = Math.max(0, v[0] - folded.getOrDefault(o.getKey(), 0L));
             if (v[1] > 0) {
                 what.append(what.length() == 0 ? "" : ", ").append(v[1]).append(' ').append(o.getKey());
+            }
+        }
+        for (Map.Entry<String, Long> f : folded.entrySet()) {
+            if (f.getValue() > 0 && !now.containsKey(f.getKey())) {
+                int n = withoutTotals.merge(f.getKey(), 1, Integer::sum);
+                if (complete || n >= SETTLES_BEFORE_UNKNOWN) {
+                    now.put(f.getKey(), new long[] {0, UNKNOWN});
+                }
+            } else {
+                withoutTotals.remove(f.getKey());
             }
         }
         settled = now;
@@ -131,7 +158,10 @@ final class LossAccount {
         return all;
     }
 
-    /** @return operations of {@code operation} the producer counted and the stream never folded, at the last settle */
+    /**
+     * @return operations of {@code operation} the producer counted and the stream never folded, at
+     * the last settle; {@link #UNKNOWN} when the producer's totals of it never came
+     */
     long missing(String operation) {
         long[] v = settled.get(operation);
         return v == null ? 0 : v[1];

@@ -141,7 +141,7 @@ public final class WalEventStream implements AutoCloseable {
         try {
             stream.start();
         } finally {
-            loss.settle(folder.blocks());
+            loss.settle(folder.blocks(), true);
             closed.countDown();
         }
         return this;
@@ -299,8 +299,10 @@ public final class WalEventStream implements AutoCloseable {
 
     /**
      * @param operation an operation's metric name, e.g. {@code preload_segment}
-     * @return operations the producer counted that this stream never folded, as of the last batch
-     *         (0 for an operation the producer reported no statistics of)
+     * @return operations the producer counted that this stream never folded, as of the last batch:
+     *         0 for an operation neither folded nor reported; -1 when unknown, the stream folded
+     *         operations of it but the producer reports no totals (its settings lack
+     *         {@code flashstrike.wal.OperationStatistics}) — never a 0 that would claim nothing is missing
      */
     public long missingEvents(String operation) {
         return loss.missing(operation);
@@ -342,8 +344,9 @@ public final class WalEventStream implements AutoCloseable {
                     lostBytes());
             for (String operation : loss.operations()) {
                 c.pushLabel("operation", operation);
-                c.gauge(prefix + "_stream_missing_events",
-                        "Operations the producer counted (its statistics events) that the stream never folded", loss.missing(operation));
+                long missing = loss.missing(operation);
+                c.gauge(prefix + "_stream_missing_events", "Operations the producer counted (its statistics events) that the"
+                        + " stream never folded; NaN: unknown, the producer reports no totals", missing < 0 ? Double.NaN : missing);
                 c.popLabel();
             }
         } finally {

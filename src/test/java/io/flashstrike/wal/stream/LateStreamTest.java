@@ -6,7 +6,10 @@ import io.flashstrike.wal.recovery.telemetry.OperationType;
 import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.segment.WalGenerator;
+import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
+import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,6 +105,44 @@ class LateStreamTest {
                 assertEquals(count(truth, op), folded + stream.missingEvents(op.name()), op.name() + ": folded + missing = the truth");
             }
             assertEquals(3, stream.missingEvents("recover"));
+        }
+    }
+
+    @Test
+    void aRecordingWithoutTheProducersTotalsSaysMissingIsUnknownNotZero() throws Exception {
+        Path dir = wal(2);
+        WalRecoveryMetrics truth = new WalRecoveryMetrics();
+        Path withTotals = tmp.resolve("with.jfr");
+        Path without = tmp.resolve("without.jfr");
+        Configuration ours = Configuration.create(JFC);
+        Map<String, String> noStatistics = new java.util.HashMap<>(ours.getSettings());
+        noStatistics.put(OperationStatisticsEvent.NAME + "#enabled", "false");
+        noStatistics.put(SegmentPreloaderStatisticsEvent.NAME + "#enabled", "false");
+        try (Recording a = new Recording(ours); Recording b = new Recording(noStatistics)) {
+            b.start(); // JFR records the union of the running recordings' settings: one at a time
+            new RecoveryManager(truth).recover(dir, (lsn, type, payload) -> { });
+            b.stop();
+            b.dump(without);
+            a.start();
+            new RecoveryManager(new WalRecoveryMetrics()).recover(dir, (lsn, type, payload) -> { });
+            a.stop();
+            a.dump(withTotals);
+        }
+        try (WalEventStream folded = WalEventStream.openFile(without, new WalRecoveryMetrics())) {
+            folded.foldToEnd();
+            assertEquals(WalEventStream.eventsOf(truth), folded.eventsSeen(), "every operation's event is there");
+            for (OperationType<?, ?> op : WalOperations.ALL) {
+                assertEquals(-1, folded.missingEvents(op.name()), op.name() + ": folded, and no totals to compare: unknown");
+            }
+            Map<String, Double> served = MetricSamples.of(c -> folded.collect("flashstrike_wal", c)).samples();
+            assertTrue(served.get("flashstrike_wal_stream_missing_events{subsystem=\"wal_event_stream\",operation=\"recover\"}").isNaN(),
+                    served.toString());
+        }
+        try (WalEventStream folded = WalEventStream.openFile(withTotals, new WalRecoveryMetrics())) {
+            folded.foldToEnd();
+            for (OperationType<?, ?> op : WalOperations.ALL) {
+                assertEquals(0, folded.missingEvents(op.name()), op.name() + ": the totals came, nothing missing");
+            }
         }
     }
 }
