@@ -65,9 +65,9 @@ import java.util.function.LongUnaryOperator;
  *   <dt>{@code jfrStream}</dt><dd>+ {@link WalEventStream#inProcess} folding the events (no HTTP).</dd>
  *   <dt>{@code jfrStreamScrape}</dt><dd>+ {@link WalEventStream#inProcess} folding the events, and
  *   {@link MetricsHttpServer} serving /metrics, scraped every second by an {@link HttpClient} thread:
- *   everything the CLI's {@code recover} runs.</dd>
+ *   everything the CLI's {@code recover --live-stream} runs.</dd>
  *   <dt>{@code agent}</dt><dd>JFR, the in-process stream and /metrics all started by the Java agent
- *   ({@link WalAgent#premain}, as {@code -javaagent:flashstrike-wal-telemetry.jar=port=0} calls it,
+ *   ({@link WalAgent#premain}, as {@code -javaagent:flashstrike-wal-agent.jar=port=0,stream=on} calls it,
  *   before the trial), /metrics scraped every second; one recording (the agent's stream) where
  *   {@code jfrStreamScrape} has two. The agent lives as long as its JVM, so this mode needs JMH's
  *   forks (one trial per fork, as {@code tools/bench} runs it). At the end of the trial the agent's
@@ -162,7 +162,9 @@ public class RecoveryBench {
         if (System.getProperty(WalAgent.URL_PROPERTY) != null) {
             throw new IllegalStateException("the agent already runs in this JVM: mode agent needs a fork per trial");
         }
-        WalAgent.premain("port=0,dump-interval=0", null); // returns once the stream runs; the URL follows
+        // stream=on: the mode measures the agent with its JFR stream, as section 5b did before the
+        // stream became opt-in; /metrics itself serves the registry's blocks.
+        WalAgent.premain("port=0,dump-interval=0,stream=on", null);
         for (int i = 0; i < 100; i++) {
             String url = System.getProperty(WalAgent.URL_PROPERTY);
             String error = System.getProperty(WalAgent.ERROR_PROPERTY);
@@ -258,7 +260,8 @@ public class RecoveryBench {
     private void scrape(HttpClient client, HttpRequest get) throws InterruptedException {
         try {
             HttpResponse<String> r = client.send(get, HttpResponse.BodyHandlers.ofString());
-            (r.statusCode() == 200 && r.body().contains("flashstrike_wal_preload_segment_total") ? scrapes : badScrapes)
+            // build_info is in every scrape; the families of the blocks only once a recovery registered
+            (r.statusCode() == 200 && r.body().contains("flashstrike_wal_build_info") ? scrapes : badScrapes)
                     .incrementAndGet();
         } catch (IOException e) {
             badScrapes.incrementAndGet();
