@@ -41,10 +41,8 @@ public final class TelemetryRegistry {
     private static final Set<String> RESERVED = Set.of("subsystem", "outcome", "status", "le", "reason", "action", "operation");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final TelemetryRegistry GLOBAL = new TelemetryRegistry(FINISHED_KEPT);
-    /** Whether the global registry tried to install its MBean publisher (once is enough: see {@link #installMBeans}). */
-    private static volatile boolean mbeansTried;
-    /** The global registry's periodic statistics, installed by its first registration. */
-    private static volatile PeriodicStatistics.Registration statistics;
+    /** Whether the global registry's JVM-wide hooks are installed (see {@link #installHooks}). */
+    private static volatile boolean hooksInstalled;
 
     private final int finishedKept;
     private final List<Registration> registrations = new ArrayList<>();
@@ -114,8 +112,7 @@ public final class TelemetryRegistry {
     public Registration register(Map<String, String> labels, List<TelemetryBlock> blocks) {
         Map<String, String> wanted = checkLabels(labels);
         if (this == GLOBAL) {
-            installMBeans();
-            installStatistics();
+            installHooks();
         }
         List<TelemetryBlock> set = List.copyOf(blocks);
         List<Registration> gone = new ArrayList<>();
@@ -166,39 +163,34 @@ public final class TelemetryRegistry {
     }
 
     /**
-     * The global registry's blocks become platform MBeans (lazily: see {@link TelemetryMBeans}),
-     * installed by the first registration so that merely loading our classes touches nothing JVM-wide.
+     * The global registry's two JVM-wide hooks, installed once by its first registration so that
+     * merely loading our classes touches nothing JVM-wide:
+     * <ul>
+     *   <li>its blocks become platform MBeans (lazily: see {@link TelemetryMBeans});</li>
+     *   <li>every period of {@value OperationStatisticsEvent#NAME} (1 s in our .jfc), the totals of
+     *   every block, finished ones included: a stream that starts after a recovery learns from them
+     *   what it never saw (one JFR periodic hook; JFR emits it only into recordings that enable it).</li>
+     * </ul>
+     * Each fails alone: the registry and its other readers work without it.
      */
-    private static void installMBeans() {
-        if (mbeansTried) {
-            return;
-        }
-        mbeansTried = true;
-        try {
-            TelemetryMBeans.installPlatform(GLOBAL);
-        } catch (RuntimeException | LinkageError e) {
-            // a runtime without the java.management module (jlink): the registry works without MBeans
-        }
-    }
-
-    /**
-     * Every period of {@value OperationStatisticsEvent#NAME} (1 s in our .jfc), the totals of every
-     * block of the global registry, finished ones included: a stream that starts after a recovery
-     * learns from them what it never saw. One JFR periodic hook for the JVM, added by the first
-     * registration (JFR emits it only into recordings that enable the event).
-     */
-    private static void installStatistics() {
-        if (statistics != null) {
+    private static void installHooks() {
+        if (hooksInstalled) {
             return;
         }
         synchronized (TelemetryRegistry.class) {
-            if (statistics == null) {
-                try {
-                    statistics = PeriodicStatistics.register(OperationStatisticsEvent.class, GLOBAL, TelemetryRegistry::emitStatistics);
-                } catch (RuntimeException | LinkageError e) {
-                    // JFR unavailable: the registry and its readers work without the statistics
-                    statistics = PeriodicStatistics.NONE;
-                }
+            if (hooksInstalled) {
+                return;
+            }
+            hooksInstalled = true;
+            try {
+                TelemetryMBeans.installPlatform(GLOBAL);
+            } catch (RuntimeException | LinkageError e) {
+                // a runtime without the java.management module (jlink): no MBeans
+            }
+            try {
+                PeriodicStatistics.register(OperationStatisticsEvent.class, GLOBAL, TelemetryRegistry::emitStatistics);
+            } catch (RuntimeException | LinkageError e) {
+                // JFR unavailable: no statistics events
             }
         }
     }

@@ -31,9 +31,6 @@ public final class PeriodicStatistics {
     private PeriodicStatistics() {
     }
 
-    /** A registration that emits nothing and holds nothing (when JFR is unavailable). */
-    public static final Registration NONE = new Registration(new LinkedHashSet<>(), new Object(), o -> { });
-
     /**
      * Registers {@code owner} so that {@code emitter} is called with it at every period of
      * {@code eventClass}, until the returned registration is closed. The emitter must not capture
