@@ -15,8 +15,8 @@ import java.util.logging.Logger;
 /**
  * What a stream did not see: bytes JFR says it lost ({@value #DATA_LOSS}) and operations the
  * producer counted but the stream never folded. The producer's own totals come with
- * {@value OperationStatisticsEvent#NAME}, one per operation of every block whose owner opened its
- * statistics (periodic, and once more when it closes them), and, for the preloader's two operations,
+ * {@value OperationStatisticsEvent#NAME}, one per operation of every registered block (periodic, once
+ * more when its owner closes it, and on for the registry's finished blocks), and, for the preloader's two operations,
  * also with {@value SegmentPreloaderStatisticsEvent#NAME} (a producer whose settings enable only
  * that one). Per block and operation, the largest total seen is the latest (totals only grow), so
  * the account is order-free and the two events of one block never add up twice.
@@ -115,7 +115,8 @@ final class LossAccount {
         for (Map.Entry<Key, Long> t : producer.entrySet()) {
             now.computeIfAbsent(t.getKey().operation(), k -> new long[2])[0] += t.getValue();
         }
-        boolean wasZero = settled.values().stream().allMatch(v -> v[1] == 0);
+        // Unknown is not a loss seen: a real one found later is still worth its one line.
+        boolean wasZero = settled.values().stream().allMatch(v -> v[1] <= 0);
         StringBuilder what = new StringBuilder();
         for (Map.Entry<String, long[]> o : now.entrySet()) {
             long[] v = o.getValue();
