@@ -44,6 +44,8 @@ public class RecordBench {
     private int i;
 
     private Operation64 operation64;
+    private Operation64 exemplarOperation64;
+    private long exemplarId;
     private LegacyOperation64 legacyOperation64;
     private Recorder hdrRecorder;
     private SingleWriterRecorder hdrSingleWriter;
@@ -59,6 +61,7 @@ public class RecordBench {
     @Setup
     public void setup() {
         operation64 = new Operation64();
+        exemplarOperation64 = new Operation64(Status.OUTCOMES, "segment_id");
         legacyOperation64 = new LegacyOperation64();
         hdrRecorder = new Recorder(HIGHEST, 2);
         hdrSingleWriter = new SingleWriterRecorder(HIGHEST, 2);
@@ -85,6 +88,13 @@ public class RecordBench {
     @Benchmark
     public void operation64() {
         operation64.record(nextNanos(), Status.OK);
+    }
+
+    /** Ours, keeping each operation as its latency range's exemplar (id and end time: the sequence-locked slot). */
+    @Benchmark
+    public void operation64WithExemplar() {
+        long id = exemplarId++;
+        exemplarOperation64.record(nextNanos(), Status.OK, id, id);
     }
 
     /** {@link #operation64} before outcomes became any enum (commit aad1815), in the same run. */

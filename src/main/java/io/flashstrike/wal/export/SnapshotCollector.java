@@ -2,11 +2,14 @@ package io.flashstrike.wal.export;
 
 import io.flashstrike.wal.recovery.telemetry.HistogramBounds;
 import io.flashstrike.wal.recovery.telemetry.LatencyDistribution;
+import io.flashstrike.wal.recovery.telemetry.LatencyExemplar;
 import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
 import io.flashstrike.wal.recovery.telemetry.NativeBuckets;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Exemplar;
+import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -102,6 +105,9 @@ public final class SnapshotCollector implements MetricsCollector {
                 .labels(labels(name))
                 .classicHistogramBuckets(ClassicHistogramBuckets.of(upperBoundsWithInf, bounds.counts(latency)))
                 .sum(sumSeconds);
+        if (!latency.exemplars().isEmpty()) { // OpenMetrics and protobuf serve them; text 0.0.4 has no place for them
+            point.exemplars(exemplars(latency.exemplars()));
+        }
         NativeBuckets n = bounds.nativeBuckets();
         if (n != null) { // only the protobuf format carries them; text and OpenMetrics keep the classic buckets
             NativeBuckets.Filled f = n.fill(latency);
@@ -109,6 +115,16 @@ public final class SnapshotCollector implements MetricsCollector {
                     .nativeBucketsForPositiveValues(NativeHistogramBuckets.of(f.indexes(), f.counts()));
         }
         family(name, Type.HISTOGRAM, help).points.add(point.build());
+    }
+
+    /** Ours, latest first: client_java gives each bucket the latest whose value falls in it. */
+    private static Exemplars exemplars(List<LatencyExemplar> kept) {
+        List<Exemplar> out = new ArrayList<>(kept.size());
+        for (LatencyExemplar x : kept) {
+            out.add(Exemplar.builder().value(x.valueNanos() / 1e9).labels(Labels.of(x.label(), Long.toString(x.id())))
+                    .timestampMillis(x.epochMillis()).build());
+        }
+        return Exemplars.of(out);
     }
 
     /** @return everything collected, as client_java's immutable snapshots */

@@ -85,7 +85,14 @@ public final class EventFolder {
         fields.event = e;
         var outcomes = op.type().outcomes();
         Enum<?> outcome = e.hasField("status") ? outcomes.parse(e.getString("status")) : outcomes.firstSuccess();
-        op.distribution().record(fields.durationNanos(), outcome);
+        String idField = op.type().exemplarField();
+        if (idField != null && e.hasField(idField)) {
+            // The event's end, moved onto this JVM's nanoTime, where the distribution keeps exemplar times.
+            long endNanoTime = fields.endNanos() - (System.currentTimeMillis() * 1_000_000L - System.nanoTime());
+            op.distribution().record(fields.durationNanos(), outcome, e.getLong(idField), endNanoTime);
+        } else {
+            op.distribution().record(fields.durationNanos(), outcome);
+        }
         for (TelemetryBlock b : blocks) {
             b.foldExtras(fields);
         }

@@ -172,6 +172,41 @@ public final class PrometheusServer implements AutoCloseable {
         return values;
     }
 
+    /** One exemplar as {@code /api/v1/query_exemplars} returns it, with its series' labels. */
+    public record StoredExemplar(java.util.Map<String, String> series, java.util.Map<String, String> labels, double value,
+                                 double timestampSeconds) {
+    }
+
+    /**
+     * @return the exemplars Prometheus stored for the series of {@code promql} between the two
+     *         times (seconds since the epoch); needs {@code --enable-feature=exemplar-storage}
+     */
+    public List<StoredExemplar> exemplars(String promql, double startSeconds, double endSeconds) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/query_exemplars?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + "&start=" + startSeconds + "&end=" + endSeconds);
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("query_exemplars " + promql + " answered " + r.statusCode() + ": " + r.body());
+        }
+        List<StoredExemplar> out = new ArrayList<>();
+        for (var s : JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("data")) {
+            java.util.Map<String, String> series = strings(s.getAsJsonObject().getAsJsonObject("seriesLabels"));
+            for (var x : s.getAsJsonObject().getAsJsonArray("exemplars")) {
+                JsonObject e = x.getAsJsonObject();
+                out.add(new StoredExemplar(series, strings(e.getAsJsonObject("labels")), Double.parseDouble(e.get("value").getAsString()),
+                        e.get("timestamp").getAsDouble()));
+            }
+        }
+        return out;
+    }
+
+    private static java.util.Map<String, String> strings(JsonObject o) {
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        o.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().getAsString()));
+        return m;
+    }
+
     /** Polls until {@code promql} has exactly one sample equal to {@code expected}; returns the last value seen. */
     public OptionalDouble awaitValue(String promql, double expected, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,6 +1,7 @@
 package io.flashstrike.wal.recovery.telemetry;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Immutable copy of an {@link Operation64}'s latency buckets, kept sparse (only non-empty buckets).
@@ -10,27 +11,34 @@ import java.util.Arrays;
  * above it (see {@link LogLinearBuckets}).
  */
 public final class LatencyDistribution {
-    private static final LatencyDistribution EMPTY = new LatencyDistribution(new int[0], new long[0], 0);
+    private static final LatencyDistribution EMPTY = new LatencyDistribution(new int[0], new long[0], 0, List.of());
 
     private final int[] indexes;
     private final long[] counts;
     private final long totalCount;
+    private final List<LatencyExemplar> exemplars;
 
-    private LatencyDistribution(int[] indexes, long[] counts, long totalCount) {
+    private LatencyDistribution(int[] indexes, long[] counts, long totalCount, List<LatencyExemplar> exemplars) {
         this.indexes = indexes;
         this.counts = counts;
         this.totalCount = totalCount;
+        this.exemplars = exemplars;
     }
 
     /** Builds a sparse copy from dense bucket counts at {@code from .. from + BUCKET_COUNT}. */
     static LatencyDistribution ofDense(long[] dense, int from) {
+        return ofDense(dense, from, List.of());
+    }
+
+    /** ... with the operations kept as exemplars, the latest first. */
+    static LatencyDistribution ofDense(long[] dense, int from, List<LatencyExemplar> exemplars) {
         int nonEmpty = 0;
         for (int i = 0; i < LogLinearBuckets.BUCKET_COUNT; i++) {
             if (dense[from + i] != 0) {
                 nonEmpty++;
             }
         }
-        if (nonEmpty == 0) {
+        if (nonEmpty == 0 && exemplars.isEmpty()) {
             return EMPTY;
         }
         int[] idx = new int[nonEmpty];
@@ -44,7 +52,7 @@ public final class LatencyDistribution {
                 total += c;
             }
         }
-        return new LatencyDistribution(idx, cnt, total);
+        return new LatencyDistribution(idx, cnt, total, exemplars);
     }
 
     /** @return a builder for a distribution made offline, from durations in hand (a recording's) */
@@ -72,6 +80,15 @@ public final class LatencyDistribution {
         public LatencyDistribution build() {
             return ofDense(dense, 0);
         }
+    }
+
+    /**
+     * @return the latest operation of each latency range that kept one (see {@link ExemplarSlots}),
+     *         the latest first; empty when the operations carry no id. Not part of equality: two
+     *         distributions of the same operations may keep different examples.
+     */
+    public List<LatencyExemplar> exemplars() {
+        return exemplars;
     }
 
     /** Number of durations in the distribution. */

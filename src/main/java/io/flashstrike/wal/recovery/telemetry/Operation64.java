@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** 128 bytes between the object header and the hot fields. */
@@ -55,7 +56,8 @@ abstract class Operation64Pad1 extends Operation64Fields {
  * <h2>Layout</h2>
  * The scalar fields sit between two 128-byte pad layers; the buckets and then the per-outcome
  * counts live in one {@code long[]} padded by 128 bytes at both ends (buckets first, so both
- * bases are constants whatever the outcome count). See the {@code internal} package.
+ * bases are constants whatever the outcome count). Exemplars, when kept, live in their own
+ * padded array ({@link ExemplarSlots}). See the {@code internal} package.
  */
 public final class Operation64 extends Operation64Pad1 {
     private static final VarHandle COUNT;
@@ -85,6 +87,8 @@ public final class Operation64 extends Operation64Pad1 {
     /** The outcome enum: one compare on the hot path instead of {@code getDeclaringClass()}. */
     private final Class<?> outcomeClass;
     private final long[] cells;
+    /** The latest operation per latency range, for exemplars; null when operations carry no id. */
+    private final ExemplarSlots exemplars;
 
     /** A metric whose outcomes are the WAL's {@link Status}. */
     public Operation64() {
@@ -93,9 +97,19 @@ public final class Operation64 extends Operation64Pad1 {
 
     /** A metric whose outcomes are {@code outcomes}' enum. */
     public Operation64(OutcomeType<?> outcomes) {
+        this(outcomes, null);
+    }
+
+    /**
+     * A metric whose outcomes are {@code outcomes}' enum and whose operations carry an id
+     * ({@link #record(long, Enum, long, long)}), kept per latency range as exemplars labelled
+     * {@code exemplarLabel} (null: none kept).
+     */
+    public Operation64(OutcomeType<?> outcomes, String exemplarLabel) {
         this.outcomes = outcomes;
         this.outcomeClass = outcomes.type();
         this.cells = new long[cells(outcomes)];
+        this.exemplars = exemplarLabel == null ? null : new ExemplarSlots(exemplarLabel);
     }
 
     /** @return cells in all: pad, buckets, outcomes, pad */
@@ -117,12 +131,28 @@ public final class Operation64 extends Operation64Pad1 {
      *                   constant of another enum) is recorded as its {@link OutcomeType#unknown()}
      */
     public void record(long durationNs, Enum<?> outcome) {
+        record(durationNs, outcome, -1L, 0L);
+    }
+
+    /**
+     * Records one operation and, when this metric keeps exemplars and {@code id} is not negative,
+     * keeps it as the latest of its latency range. Single writer only; wait-free; no allocation;
+     * never throws.
+     *
+     * @param id          the operation's id (a segment's), -1 for none
+     * @param endNanoTime {@code System.nanoTime()} when it ended
+     */
+    public void record(long durationNs, Enum<?> outcome, long id, long endNanoTime) {
         long d = Math.max(0L, durationNs);
         long[] c = cells;
         int s = OUTCOME_BASE + (outcome != null && outcome.getClass() == outcomeClass ? outcome.ordinal()
                 : outcomes.indexOf(outcome));
         CELL.setRelease(c, s, c[s] + 1);
-        int b = BUCKET_BASE + LogLinearBuckets.indexOf(d);
+        int bucket = LogLinearBuckets.indexOf(d);
+        if (id >= 0 && exemplars != null) {
+            exemplars.record(bucket, d, id, endNanoTime);
+        }
+        int b = BUCKET_BASE + bucket;
         CELL.setRelease(c, b, c[b] + 1);
         TOTAL.setRelease(this, totalNanos + d);
         if (d < minNanos) {
@@ -162,7 +192,8 @@ public final class Operation64 extends Operation64Pad1 {
         }
         // min is read before the counts: it may not show a record they do (then it is unset).
         return new Snapshot(successes, failures, total, min == Long.MAX_VALUE ? 0 : min, max,
-                Collections.unmodifiableMap(byOutcome), outcomes, LatencyDistribution.ofDense(copy, BUCKET_BASE));
+                Collections.unmodifiableMap(byOutcome), outcomes, LatencyDistribution.ofDense(copy, BUCKET_BASE,
+                        exemplars == null ? List.of() : exemplars.read()));
     }
 
     /**

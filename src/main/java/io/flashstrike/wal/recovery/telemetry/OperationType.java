@@ -41,12 +41,22 @@ import java.util.regex.Pattern;
  * @param label     the dump line's label, e.g. {@code Preload segment}
  * @param outcomes  what an operation can end with
  * @param access    the event class's handles
+ * @param exemplarField the event's {@code long} field that identifies an operation (e.g.
+ *                  {@code segmentId}), kept with the latest operation of each latency range and
+ *                  served as its bucket's exemplar labelled in snake case ({@code segment_id});
+ *                  null: no exemplars
  * @param <E>       the event class
  * @param <O>       the outcome enum
  */
 public record OperationType<E extends Event, O extends Enum<O>>(String name, String label, OutcomeType<O> outcomes,
-                                                                 EventAccess<E> access) {
+                                                                 EventAccess<E> access, String exemplarField) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+    private static final Pattern FIELD = Pattern.compile("[a-z][A-Za-z0-9]*");
+
+    /** An operation without exemplars. */
+    public OperationType(String name, String label, OutcomeType<O> outcomes, EventAccess<E> access) {
+        this(name, label, outcomes, access, null);
+    }
 
     public OperationType {
         Objects.requireNonNull(outcomes, "outcomes");
@@ -54,6 +64,10 @@ public record OperationType<E extends Event, O extends Enum<O>>(String name, Str
         if (!NAME.matcher(Objects.requireNonNull(name, "name")).matches()) {
             throw new IllegalArgumentException("operation name '" + name + "': lower case letters, digits and _ only,"
                     + " starting with a letter (it becomes part of a Prometheus metric name)");
+        }
+        if (exemplarField != null && !FIELD.matcher(exemplarField).matches()) {
+            throw new IllegalArgumentException("exemplar field '" + exemplarField + "' of " + name
+                    + ": a Java field name in camel case, e.g. segmentId");
         }
     }
 
@@ -70,7 +84,28 @@ public record OperationType<E extends Event, O extends Enum<O>>(String name, Str
 
     /** @return this description with another dump label */
     public OperationType<E, O> labelled(String dumpLabel) {
-        return new OperationType<>(name, dumpLabel, outcomes, access);
+        return new OperationType<>(name, dumpLabel, outcomes, access, exemplarField);
+    }
+
+    /**
+     * @param eventField the event's {@code long} field that identifies an operation (its value is
+     *                   passed to {@link #complete(TimedOperation, Event, Enum, long)})
+     * @return this description keeping exemplars identified by that field
+     */
+    public OperationType<E, O> withExemplar(String eventField) {
+        try {
+            if (access.eventClass().getField(eventField).getType() != long.class) {
+                throw new IllegalArgumentException("exemplar field " + eventField + " of " + access.eventName() + " is not a long");
+            }
+        } catch (NoSuchFieldException e) {
+            throw new IllegalArgumentException(access.eventName() + " has no public field " + eventField + " for exemplars", e);
+        }
+        return new OperationType<>(name, label, outcomes, access, eventField);
+    }
+
+    /** @return the exemplar's label name, the exemplar field in snake case; null without exemplars */
+    public String exemplarLabel() {
+        return exemplarField == null ? null : exemplarField.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
     }
 
     /** @return the event type's name as recordings carry it */
@@ -86,8 +121,10 @@ public record OperationType<E extends Event, O extends Enum<O>>(String name, Str
      *         it: fill its fields, then {@link #complete}. Otherwise null.
      */
     public E end(TimedOperation<E, O> op, long startNs) {
-        long durationNs = System.nanoTime() - startNs;
+        long now = System.nanoTime();
+        long durationNs = now - startNs;
         op.pendingNanos = durationNs;
+        op.pendingEndNanoTime = now;
         E e = op.event;
         if (!access.isEnabled(e)) {
             return null;
@@ -111,6 +148,15 @@ public record OperationType<E extends Event, O extends Enum<O>>(String name, Str
     }
 
     /**
+     * {@link #complete(TimedOperation, Event, Enum)} for an operation identified by {@code id}
+     * (the value of its {@link #exemplarField}, -1 for none): kept as its latency range's exemplar.
+     */
+    public void complete(TimedOperation<E, O> op, E event, O outcome, long id) {
+        commit(op, event, outcome);
+        count(op, outcome, id);
+    }
+
+    /**
      * {@link #complete}'s first half, for an operation that updates figures of its own between the
      * commit and the count (so that whoever sees the count sees them too): commits {@code event}
      * when not null. Then call {@link #count}. Single writer; never throws.
@@ -128,6 +174,11 @@ public record OperationType<E extends Event, O extends Enum<O>>(String name, Str
     /** {@link #complete}'s second half: counts the operation {@link #end} timed. */
     public void count(TimedOperation<E, O> op, O outcome) {
         op.distribution().record(op.pendingNanos, outcome);
+    }
+
+    /** {@link #count(TimedOperation, Enum)} of an operation identified by {@code id} (-1: none). */
+    public void count(TimedOperation<E, O> op, O outcome, long id) {
+        op.distribution().record(op.pendingNanos, outcome, id, op.pendingEndNanoTime);
     }
 
     /** {@link #end} and {@link #complete} for an event with no fields but its outcome. */

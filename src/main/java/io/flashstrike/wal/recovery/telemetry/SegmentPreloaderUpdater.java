@@ -101,7 +101,7 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
             e.records = records;
             e.detail = detail;
         }
-        PRELOAD.complete(preload, e, status);
+        PRELOAD.complete(preload, e, status, segmentId);
     }
 
     /** Records a finish that started at {@code startNs} ({@code System.nanoTime()}) and ends now. */
@@ -125,7 +125,7 @@ public final class SegmentPreloaderUpdater implements AutoCloseable {
             e.bytes = bytes;
             e.detail = detail;
         }
-        FINISH.complete(finish, e, status);
+        FINISH.complete(finish, e, status, segmentId);
     }
 
     /** @return JFR commits that threw (none expected); also exported as {@code prefix_jfr_errors_total} */

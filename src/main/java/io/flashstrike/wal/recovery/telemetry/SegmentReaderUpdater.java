@@ -40,7 +40,7 @@ public final class SegmentReaderUpdater {
             e.segmentId = segmentId;
             e.fill = fill;
         }
-        WAIT.complete(block.waitFor, e, status);
+        WAIT.complete(block.waitFor, e, status, segmentId);
         long durationNs = block.waitFor.lastNanos();
         if (fill) {
             block.counters.addRelease(SegmentReader.FILL_NANOS, durationNs);
@@ -62,7 +62,7 @@ public final class SegmentReaderUpdater {
             e.bytes = bytes;
             e.lastLsn = lastLsn;
         }
-        READ.complete(block.read, e, status);
+        READ.complete(block.read, e, status, segmentId);
         block.counters.addRelease(SegmentReader.RECORDS, records);
         block.counters.addRelease(SegmentReader.BYTES, bytes);
     }

@@ -23,10 +23,12 @@ public final class TimedOperation<E extends Event, O extends Enum<O>> {
     final E event;
     /** The duration {@link OperationType#end} measured, for {@link OperationType#complete}: the writer's own. */
     long pendingNanos;
+    /** When the operation {@link OperationType#end} measured ended ({@code System.nanoTime()}): the writer's own. */
+    long pendingEndNanoTime;
 
     public TimedOperation(OperationType<E, O> type) {
         this.type = type;
-        this.distribution = new Operation64(type.outcomes());
+        this.distribution = new Operation64(type.outcomes(), type.exemplarLabel());
         this.event = type.access().newEvent();
     }
 

@@ -20,16 +20,16 @@ import java.util.List;
 public final class WalOperations {
     /** Open, map and fully verify one segment, ahead of replay (the preloader worker). */
     public static final OperationType<PreloadSegmentEvent, Status> PRELOAD_SEGMENT =
-            OperationType.of("preload_segment", PreloadSegmentEvent.class, Status.OUTCOMES);
+            OperationType.of("preload_segment", PreloadSegmentEvent.class, Status.OUTCOMES).withExemplar("segmentId");
     /** Close and unmap one exhausted segment, off the replay thread (the preloader worker). */
     public static final OperationType<FinishSegmentEvent, Status> FINISH_SEGMENT =
-            OperationType.of("finish_segment", FinishSegmentEvent.class, Status.OUTCOMES);
+            OperationType.of("finish_segment", FinishSegmentEvent.class, Status.OUTCOMES).withExemplar("segmentId");
     /** Replay blocked until the preloader handed over the next segment (the replay thread). */
     public static final OperationType<WaitForSegmentEvent, Status> WAIT_FOR_SEGMENT =
-            OperationType.of("wait_for_segment", WaitForSegmentEvent.class, Status.OUTCOMES);
+            OperationType.of("wait_for_segment", WaitForSegmentEvent.class, Status.OUTCOMES).withExemplar("segmentId");
     /** Read one preloaded segment and deliver its records (the replay thread). */
     public static final OperationType<ReadSegmentEvent, Status> READ_SEGMENT =
-            OperationType.of("read_segment", ReadSegmentEvent.class, Status.OUTCOMES);
+            OperationType.of("read_segment", ReadSegmentEvent.class, Status.OUTCOMES).withExemplar("segmentId");
     /** One recovery run (the thread that runs it). */
     public static final OperationType<RecoveryEvent, Status> RECOVER =
             OperationType.of("recover", RecoveryEvent.class, Status.OUTCOMES).labelled("Recover");
