@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The latest operation per latency range of one {@link Operation64}: its duration, its id (a
  * segment's) and when it ended — what an exemplar of a histogram bucket says. One slot per
- * {@value #BUCKETS_PER_SLOT} of our buckets (an eighth of a power of two, at most 9 % wide), so
+ * {@value #BUCKETS_PER_SLOT} of our buckets (an eighth of a power of two, at most 12.5 % wide), so
  * the slots do not depend on the bounds an exporter chooses; a bucket whose operations all share
  * a slot with a later one beyond its bound shows none.
  *
