@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 final class ScrapeHandler extends Handler.Abstract {
     static final String REALM = "flashstrike-wal";
     private static final String HEALTHY = "Exporter is healthy.\n";
+    /** Header fields one request may carry; a scraper sends about five. Jetty bounds only their bytes. */
+    static final int MAX_HEADER_FIELDS = 100;
 
     private final PrometheusScrapeHandler scrape;
     private final WebConfig web;
@@ -35,6 +37,9 @@ final class ScrapeHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         web.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        if (request.getHeaders().size() > MAX_HEADER_FIELDS) {
+            return plain(response, callback, 431, "more than " + MAX_HEADER_FIELDS + " header fields\n", true);
+        }
         String method = request.getMethod();
         boolean head = HttpMethod.HEAD.is(method);
         if (!head && !HttpMethod.GET.is(method)) {

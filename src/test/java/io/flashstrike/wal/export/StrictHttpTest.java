@@ -68,6 +68,32 @@ class StrictHttpTest {
     }
 
     @Test
+    void jettysOwnAnswersArePlainLinesThatSayNothingOfTheServer() throws Exception {
+        for (String bad : List.of("GET /metrics HTTP/1.1\r\nHost : x\r\nAccept: text/html\r\n\r\n",
+                "GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n")) {
+            String all = exchange(bad);
+            String status = statuses(all).get(0);
+            assertTrue(status.equals("400") || status.equals("431"), all);
+            assertTrue(header(all, "Content-Type").startsWith("text/plain"), all);
+            String body = all.substring(all.indexOf("\r\n\r\n") + 4);
+            assertTrue(body.startsWith(status + " ") && body.indexOf('\n') == body.length() - 1, "one line: " + body);
+            assertFalse(all.toLowerCase(Locale.ROOT).contains("jetty") || body.contains("<"), "no page, no server name: " + all);
+        }
+        legitimateScrape("Jetty's own errors");
+    }
+
+    @Test
+    void moreThanAHundredHeaderFieldsAre431AndTheConnectionCloses() throws Exception {
+        String fields = "X-N: 1\r\n".repeat(ScrapeHandler.MAX_HEADER_FIELDS - 2); // and Host, Connection
+        String ok = exchange("GET /-/healthy HTTP/1.1\r\nHost: x\r\n" + fields + "Connection: close\r\n\r\n");
+        assertEquals(List.of("200"), statuses(ok), "a hundred fields are fine: " + ok);
+        String tooMany = exchange("GET /-/healthy HTTP/1.1\r\nHost: x\r\n" + fields + "X-N: 1\r\nX-N: 2\r\nX-N: 3\r\n\r\n"
+                + "GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(List.of("431"), statuses(tooMany), "exactly one answer, then closed: " + tooMany);
+        legitimateScrape("too many header fields");
+    }
+
+    @Test
     void anAbsoluteFormUriIsServedAndABadPercentEscapeIs400() throws Exception {
         // RFC 9112 3.2.2: the authority of the URI rules; a Host that contradicts it is a 400 in Jetty's strict mode
         String authority = "127.0.0.1:" + server.port();

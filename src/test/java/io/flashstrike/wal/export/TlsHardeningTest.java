@@ -65,6 +65,35 @@ class TlsHardeningTest {
         }
     }
 
+    /**
+     * The probe above can see a renegotiation accepted: against {@code openssl s_server
+     * -client_renegotiation} (OpenSSL 3 refuses it by default too), the same input renegotiates
+     * and the request after it is answered.
+     */
+    @Test
+    void theRenegotiationProbeSeesAServerThatAllowsIt() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Path log = tmp.resolve("s_server.log");
+        Process server = new ProcessBuilder("/usr/bin/openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert",
+                pki.server.cert().toString(), "-key", pki.server.key().toString(), "-tls1_2", "-www",
+                "-client_renegotiation").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < deadline && server.isAlive() && !Files.readString(log).contains("ACCEPT")) {
+                Thread.sleep(50); // s_server prints ACCEPT once it listens
+            }
+            assertTrue(Files.readString(log).contains("ACCEPT"), Files.readString(log));
+            String out = sClient(port, List.of("-tls1_2"), "R\n", "GET / HTTP/1.0\r\n\r\n");
+            assertTrue(out.contains("RENEGOTIATING"), out);
+            assertTrue(out.contains("HTTP/1.0 200 ok"), "answered after renegotiating: the probe sees acceptance\n" + out);
+        } finally {
+            server.destroyForcibly().waitFor();
+        }
+    }
+
     @Test
     void suitesWithoutForwardSecrecyDheAndCbcSha1AreRefusedByDefault() throws Exception {
         try (MetricsHttpServer server = serve("")) {
@@ -135,7 +164,11 @@ class TlsHardeningTest {
 
     /** Runs s_client against the server, writes each input in turn (a second apart), returns all it printed. */
     static String sClient(MetricsHttpServer server, List<String> args, String... inputs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/openssl", "s_client", "-connect", "127.0.0.1:" + server.port(),
+        return sClient(server.port(), args, inputs);
+    }
+
+    static String sClient(int port, List<String> args, String... inputs) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/openssl", "s_client", "-connect", "127.0.0.1:" + port,
                 "-servername", "localhost", "-CAfile", pki.caCert.toString()));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
