@@ -189,8 +189,9 @@ final class HtmlFormat {
         }
         sb.append("</table>");
         if (report.rulesNotApplicable() > 0) {
-            sb.append("<p class=\"muted\">").append(report.rulesNotApplicable())
-                    .append(" rules not applicable: the events they need are not in this recording.</p>");
+            sb.append("<p class=\"muted\">").append(TextFormat.rules(report.rulesNotApplicable()))
+                    .append(" not applicable: the events ").append(report.rulesNotApplicable() == 1 ? "it needs are" : "they need are")
+                    .append(" not in this recording.</p>");
         }
         sb.append("</div>\n");
     }
