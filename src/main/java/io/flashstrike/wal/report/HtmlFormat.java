@@ -18,8 +18,8 @@ final class HtmlFormat {
             main{max-width:1000px;margin:0 auto;padding:24px}
             h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px}
             .file{color:#5a6475;margin:0;word-break:break-all}
-            .cards{display:flex;gap:12px;flex-wrap:wrap;margin-top:18px}
-            .card{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:12px 16px;min-width:190px;flex:1}
+            .cards{display:flex;gap:12px;flex-wrap:wrap;margin-top:18px;align-items:flex-start}
+            .card{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:12px 16px;flex:1 1 190px;min-width:0;overflow-wrap:anywhere}
             .card .k{color:#5a6475;font-size:12px;text-transform:uppercase;letter-spacing:.04em}
             .card .v{font-size:22px;font-weight:600}.card .s{color:#5a6475;font-size:12px}
             .panel{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:12px;overflow-x:auto}
@@ -36,6 +36,7 @@ final class HtmlFormat {
             .sev.OK{background:#2e7d32}.sev.INFO{background:#1565c0}.sev.WARNING{background:#c62828}
             .fail{color:#b3261e;font-weight:600}.muted{color:#5a6475}
             footer{color:#5a6475;font-size:12px;margin-top:28px}
+            @media (max-width:960px){main{padding:16px}th,td{white-space:normal;padding:4px 3px}}
             """;
 
     private final RecordingReport report;
@@ -111,7 +112,7 @@ final class HtmlFormat {
         sb.append("<th>max</th><th>total</th></tr>\n");
         for (EventStats s : report.byType().values()) {
             sb.append("<tr><td class=\"l\" title=\"").append(Html.escape(s.type())).append("\">")
-                    .append(Html.escape(RecordingReport.shortName(s.type()))).append("</td><td>").append(s.count()).append("</td><td")
+                    .append(camelBreaks(RecordingReport.shortName(s.type()))).append("</td><td>").append(s.count()).append("</td><td")
                     .append(s.failures() > 0 ? " class=\"fail\" title=\"" + Html.escape(TextFormat.statuses(s.failuresByStatus())) + "\"" : "")
                     .append('>').append(s.failures()).append("</td>");
             if (s.hasDuration()) {
@@ -128,6 +129,11 @@ final class HtmlFormat {
             sb.append("</tr>\n");
         }
         sb.append("</table></div>\n");
+    }
+
+    /** @return {@code name} escaped, with a line-break opportunity between its words: narrow pages wrap SegmentPreloaderStatistics */
+    static String camelBreaks(String name) {
+        return Html.escape(name).replaceAll("(?<=[a-z])(?=[A-Z])", "<wbr>");
     }
 
     private static void cell(StringBuilder sb, double nanos) {
@@ -148,7 +154,7 @@ final class HtmlFormat {
             }
             List<Operation> ops = s.slowest(report.slowestCount());
             for (Operation op : ops) {
-                sb.append("<tr><td class=\"l\">").append(Html.escape(op.shortType())).append("</td><td>")
+                sb.append("<tr><td class=\"l\">").append(camelBreaks(op.shortType())).append("</td><td>")
                         .append(Html.escape(Units.duration(op.durationNanos()))).append("</td><td>").append(op.segmentId())
                         .append("</td><td class=\"l").append(op.failed() ? " fail" : "").append("\">").append(Html.escape(op.status()))
                         .append("</td><td>").append(String.format(Locale.ROOT, "+%.3f s", (op.startEpochNanos() - origin) / 1e9))
@@ -189,8 +195,9 @@ final class HtmlFormat {
         }
         sb.append("</table>");
         if (report.rulesNotApplicable() > 0) {
-            sb.append("<p class=\"muted\">").append(report.rulesNotApplicable())
-                    .append(" rules not applicable: the events they need are not in this recording.</p>");
+            sb.append("<p class=\"muted\">").append(TextFormat.rules(report.rulesNotApplicable()))
+                    .append(" not applicable: the events ").append(report.rulesNotApplicable() == 1 ? "it needs are" : "they need are")
+                    .append(" not in this recording.</p>");
         }
         sb.append("</div>\n");
     }

@@ -6,7 +6,6 @@ import org.openjdk.jmc.common.unit.IQuantity;
 import org.openjdk.jmc.common.util.IPreferenceValueProvider;
 import org.openjdk.jmc.flightrecorder.rules.IResult;
 import org.openjdk.jmc.flightrecorder.rules.IRule;
-import org.openjdk.jmc.flightrecorder.rules.ResultToolkit;
 import org.openjdk.jmc.flightrecorder.rules.RuleRegistry;
 import org.openjdk.jmc.flightrecorder.rules.Severity;
 import org.openjdk.jmc.flightrecorder.rules.TypedResult;
@@ -63,20 +62,14 @@ final class RuleRunner {
             }
             IQuantity score = r.getResult(TypedResult.SCORE);
             IRule rule = e.getKey();
+            RuleText text = RuleText.of(r);
             results.add(new RuleOutcome(rule.getId(), rule.getName(), rule.getTopic(), r.getSeverity(),
-                    score == null ? Double.NaN : score.doubleValue(), text(r, r.getSummary()),
-                    text(r, r.getExplanation()), text(r, r.getSolution()), rule instanceof WalRecoveryRule));
+                    score == null ? Double.NaN : score.doubleValue(), text.render(r.getSummary()),
+                    text.render(r.getExplanation()), text.render(r.getSolution()), rule instanceof WalRecoveryRule));
         }
         results.sort(Comparator.comparing(RuleOutcome::severity).reversed()
                 .thenComparing(Comparator.comparingDouble((RuleOutcome o) -> Double.isNaN(o.score()) ? -1 : o.score()).reversed())
                 .thenComparing(RuleOutcome::ruleId));
         return new Outcomes(List.copyOf(results), notApplicable, failed);
-    }
-
-    /** Fills in a message's {@code {result}} placeholders, as plain text (JMC's HTML escapes removed). */
-    private static String text(IResult r, String template) {
-        String s = ResultToolkit.populateMessage(r, template, false);
-        return s == null ? "" : s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-                .replace("&#39;", "'").replace("&amp;", "&").strip();
     }
 }

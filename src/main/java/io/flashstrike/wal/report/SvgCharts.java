@@ -131,10 +131,10 @@ final class SvgCharts {
     /** A duration histogram of one type: log-spaced bins, count on y, p50 and p99 marked. */
     static String histogram(EventStats s) {
         int w = 460;
-        int h = 210;
+        int h = 240;
         int left = 46;
         int right = 26;
-        int top = 26;
+        int top = 56; // title, then one row per percentile label: above the plot, so no label can cover a bar
         int bottom = 40;
         long[] d = s.sortedDurations();
         LogAxis x = new LogAxis(Math.max(1, d[0]), Math.max(1, d[d.length - 1]), left, w - right);
@@ -174,16 +174,22 @@ final class SvgCharts {
         }
         sb.append(String.format(Locale.ROOT, "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%d</text>%n", left - 4, top + 4, most));
         sb.append(String.format(Locale.ROOT, "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>%n", left - 4, top + (int) plotH));
+        // Each label in its own row between the title and the plot (rows cannot collide, the plot holds only
+        // bars), its dashed line running from it down through the plot; lines first so labels paint over them.
         double[] marked = {50, 99};
+        StringBuilder labels = new StringBuilder();
         for (int i = 0; i < marked.length; i++) {
             long v = s.percentileNanos(marked[i]);
             double px = x.pixel(Math.max(1, v));
+            int baseline = 32 + 14 * i;
             boolean leftSide = px > left + (w - left - right) * 0.7;
-            sb.append(String.format(Locale.ROOT, "<line class=\"pct\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\"/>"
-                    + "<text class=\"pct-label\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s %s</text>%n",
-                    px, px, top, top + plotH, leftSide ? px - 3 : px + 3, top + 11 + 12 * i, leftSide ? "end" : "start",
+            sb.append(String.format(Locale.ROOT, "<line class=\"pct\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\"/>%n",
+                    px, px, baseline + 3, top + plotH));
+            labels.append(String.format(Locale.ROOT, "<text class=\"pct-label\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s %s</text>%n",
+                    leftSide ? px - 3 : px + 3, baseline, leftSide ? "end" : "start",
                     Units.percentileLabel(marked[i]), Html.escape(Units.duration(v))));
         }
+        sb.append(labels);
         sb.append(String.format(Locale.ROOT, "<rect class=\"frame\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%.0f\"/>%n",
                 left, top, w - left - right, plotH));
         sb.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">duration (log scale)</text>%n",

@@ -3,6 +3,7 @@ package io.flashstrike.wal.report;
 import io.flashstrike.wal.report.rule.ReplayWait;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,13 +92,27 @@ final class TextFormat {
 
     private void printRules(PrintWriter out) {
         List<RuleOutcome> results = report.ruleResults();
-        if (results.isEmpty() && report.rulesNotApplicable() == 0) {
+        int absent = report.rulesNotApplicable();
+        List<String> notes = new ArrayList<>();
+        if (absent > 0) {
+            notes.add(rules(absent) + " not applicable, the events " + (absent == 1 ? "it needs are" : "they need are")
+                    + " not in this recording");
+        }
+        if (report.rulesFailed() > 0) {
+            notes.add(rules(report.rulesFailed()) + " failed to evaluate");
+        }
+        if (results.isEmpty()) {
+            // No heading over an empty list: one line says why there is nothing, if anything ran.
+            if (!notes.isEmpty()) {
+                out.println("  automated analysis (JMC rules): " + String.join("; ", notes));
+            }
             return;
         }
         out.println("  automated analysis (JMC rules; score 0-100, WARNING from 75):");
         for (RuleOutcome r : results) {
-            out.printf(Locale.ROOT, "    %-7s %5s  %s: %s%n", r.severity().name(),
-                    Double.isNaN(r.score()) ? "-" : Units.oneDecimal(r.score()), r.name(), r.summary());
+            // A rule with no summary (JMC's "Garbage Collection Info") is its name alone, not a heading over nothing.
+            out.printf(Locale.ROOT, "    %-7s %5s  %s%s%n", r.severity().name(),
+                    Double.isNaN(r.score()) ? "-" : Units.oneDecimal(r.score()), r.name(), r.summary().isEmpty() ? "" : ": " + r.summary());
             if (r.ours() && !r.explanation().isEmpty()) {
                 out.println("                   " + r.explanation());
             }
@@ -105,12 +120,14 @@ final class TextFormat {
                 out.println("                   what to do: " + r.solution());
             }
         }
-        if (report.rulesNotApplicable() > 0) {
-            out.printf("    (%d rules not applicable: the events they need are not in this recording)%n", report.rulesNotApplicable());
+        for (String note : notes) {
+            out.println("    (" + note + ")");
         }
-        if (report.rulesFailed() > 0) {
-            out.printf("    (%d rules failed to evaluate)%n", report.rulesFailed());
-        }
+    }
+
+    /** @return {@code 1 rule}, {@code 3 rules} */
+    static String rules(int n) {
+        return n + (n == 1 ? " rule" : " rules");
     }
 
     static String statuses(Map<String, Long> byStatus) {

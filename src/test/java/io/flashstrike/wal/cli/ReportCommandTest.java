@@ -103,7 +103,7 @@ class ReportCommandTest {
         assertEquals(0, text.exit(), text.err());
         assertTrue(text.out().contains("no flashstrike.wal.* events in this recording ("), text.out());
         assertTrue(text.out().contains("record with jfc/flashstrike-wal.jfc"), text.out());
-        assertTrue(text.out().contains("(1 rules not applicable"), "our rule needs our events: " + text.out());
+        assertTrue(text.out().contains("1 rule not applicable, the events it needs"), "our rule needs our events: " + text.out());
         CliTest.Run json = CliTest.run("report", file.toString(), "--format", "json");
         assertEquals(0, json.exit(), json.err());
         JsonObject o = JsonParser.parseString(json.out()).getAsJsonObject();

@@ -39,6 +39,7 @@ final class KnownRecording implements AutoCloseable {
     static final Path JFC = Path.of("jfc", "flashstrike-wal.jfc");
 
     private final Path file;
+    private final String walDir;
     private final Recording recording;
     private final SegmentPreloaderUpdater preloader = new SegmentPreloaderUpdater(new SegmentPreloader());
     private final SegmentReaderUpdater reader = new SegmentReaderUpdater(new SegmentReader());
@@ -47,8 +48,9 @@ final class KnownRecording implements AutoCloseable {
     private final Map<String, Map<String, Long>> failures = new HashMap<>();
     private final Map<String, Long> bytes = new HashMap<>();
 
-    private KnownRecording(Path file, Map<String, String> settings) throws Exception {
+    private KnownRecording(Path file, String walDir, Map<String, String> settings) throws Exception {
         this.file = file;
+        this.walDir = walDir;
         Map<String, String> s = new HashMap<>(settings);
         s.put(SegmentPreloaderStatisticsEvent.NAME + "#enabled", "false");
         s.put(OperationStatisticsEvent.NAME + "#enabled", "false");
@@ -59,30 +61,39 @@ final class KnownRecording implements AutoCloseable {
 
     /** Starts recording with the shipped .jfc alone. */
     static KnownRecording start(Path file) throws Exception {
-        return new KnownRecording(file, Configuration.create(JFC).getSettings());
+        return start(file, "/wal");
+    }
+
+    /** Starts recording with the shipped .jfc alone; the segments' paths are in {@code walDir}. */
+    static KnownRecording start(Path file, String walDir) throws Exception {
+        return new KnownRecording(file, walDir, Configuration.create(JFC).getSettings());
     }
 
     /** Starts recording with the JDK's {@code default} profile and the shipped .jfc, as the README's JVM flags do. */
     static KnownRecording startWithJdkDefault(Path file) throws Exception {
         Map<String, String> settings = new HashMap<>(Configuration.getConfiguration("default").getSettings());
         settings.putAll(Configuration.create(JFC).getSettings());
-        return new KnownRecording(file, settings);
+        return new KnownRecording(file, "/wal", settings);
     }
 
     static String path(long segment) {
-        return "/wal/" + String.format("%020d", segment) + ".wal";
+        return path("/wal", segment);
+    }
+
+    static String path(String walDir, long segment) {
+        return walDir + "/" + String.format("%020d", segment) + ".wal";
     }
 
     KnownRecording preload(long segment, Status status, long nanos, long size) {
         long start = spin(nanos);
-        preloader.onPreloadSegment(start, status, segment, path(segment), size, size / 100,
+        preloader.onPreloadSegment(start, status, segment, path(walDir, segment), size, size / 100,
                 status.isOk() ? null : "bad record at offset " + (segment * 64));
         return note(PreloadSegmentEvent.NAME, status, size);
     }
 
     KnownRecording finish(long segment, Status status, long nanos, long size) {
         long start = spin(nanos);
-        preloader.onFinishSegment(start, status, segment, path(segment), size, status.isOk() ? null : "close failed");
+        preloader.onFinishSegment(start, status, segment, path(walDir, segment), size, status.isOk() ? null : "close failed");
         return note(FinishSegmentEvent.NAME, status, size);
     }
 
@@ -95,7 +106,7 @@ final class KnownRecording implements AutoCloseable {
 
     KnownRecording read(long segment, long nanos, long size) {
         long start = spin(nanos);
-        reader.onReadSegment(start, Status.OK, segment, path(segment), size / 100, size, segment * 1000 + size / 100);
+        reader.onReadSegment(start, Status.OK, segment, path(walDir, segment), size / 100, size, segment * 1000 + size / 100);
         return note(ReadSegmentEvent.NAME, Status.OK, size);
     }
 
@@ -156,7 +167,12 @@ final class KnownRecording implements AutoCloseable {
      * 24 waits (the first 2 ms, then 0 to 0.3 ms), 24 reads (0.5 ms), one recovery.
      */
     static KnownRecording mixed(Path file) throws Exception {
-        try (KnownRecording r = start(file)) {
+        return mixed(file, "/wal");
+    }
+
+    /** {@link #mixed(Path)} with the segments in {@code walDir}. */
+    static KnownRecording mixed(Path file, String walDir) throws Exception {
+        try (KnownRecording r = start(file, walDir)) {
             long begin = System.nanoTime();
             for (int i = 0; i < 24; i++) {
                 Status st = i % 4 == 3 ? Status.CHECKSUM_MISMATCH : i == 5 ? Status.IO_ERROR : Status.OK;
