@@ -36,10 +36,12 @@ import java.util.regex.Pattern;
  *     the same way, the last {@link #FAILED_REMEMBERED}: a client repeating a guess is refused at
  *     once, without a turn, and does not delay anyone else's first login.
  * <li><b>Failed checks are limited per client address</b>: one bcrypt check of an address at a
- *     time, and at most {@link #FAILURES_PER_WINDOW} failures per {@link #WINDOW_NANOS}; past
- *     either, the address's unproven requests are not checked ({@link Check#BUSY}: 503, never
- *     401). A client at another address keeps its place: guessers from one address hold at most
- *     one place in the queue for the turn.
+ *     time, one more request of it waiting for that check to end if it carries other credentials,
+ *     and at most {@link #FAILURES_PER_WINDOW} failures per {@link #WINDOW_NANOS}; past these,
+ *     the address's unproven requests are not checked ({@link Check#BUSY}: 503, never 401). A
+ *     client at another address keeps its place: guessers from one address hold at most two
+ *     places in the queue for the turn, and a scraper behind the same address as guessers
+ *     repeating one password waits for their check instead of being refused.
  * <li>One bcrypt check runs at a time, in arrival order (a fair semaphore), so guessing holds
  *     one core at most; at most {@link #MAX_WAITING} requests wait for it, each at most
  *     {@link #BCRYPT_WAIT_MS}, so waiting never holds more than a few of the server's threads.
@@ -168,84 +170,112 @@ final class BasicAuthUsers {
         if (failed.containsKey(pair)) {
             return Check.REFUSED; // this very guess failed before: no turn needed to say so again
         }
-        Address from = address(client, System.nanoTime());
-        if (!from.enter(System.nanoTime())) {
-            return Check.BUSY; // over its failure budget, or its one check is already under way
-        }
-        try {
-            return slowCheck(user, hash, password, digest, pair, from);
-        } finally {
-            from.leave();
-        }
-    }
-
-    /** The bcrypt path: a turn, then the check; records the outcome. */
-    private Check slowCheck(String user, String hash, byte[] password, byte[] digest, String pair, Address from)
-            throws InterruptedException {
         if (!waiting.tryAcquire()) {
             return Check.BUSY; // enough requests already wait: this one would only hold a thread
         }
         try {
-            if (!bcryptTurn.tryAcquire(BCRYPT_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                return Check.BUSY;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BCRYPT_WAIT_MS);
+            Address from = address(client, System.nanoTime());
+            if (!from.enter(pair, deadline)) {
+                return Check.BUSY; // over its failure budget, or its check and its one waiter are taken
             }
-            boolean ok;
             try {
-                if (failed.containsKey(pair)) {
-                    return Check.REFUSED; // failed while this one waited
-                }
-                ok = OpenBSDBCrypt.checkPassword(hash == null ? dummyHash : hash, password) && hash != null;
+                return slowCheck(user, hash, password, digest, pair, from, deadline);
             } finally {
-                bcryptTurn.release();
+                from.leave();
             }
-            if (ok) {
-                verified.put(user, digest);
-                return Check.PROVEN;
-            }
-            failed.put(pair, Boolean.TRUE);
-            from.failed(System.nanoTime());
-            return Check.REFUSED;
         } finally {
             waiting.release();
         }
     }
 
-    /** One client address: its failures in the current window, and whether a check of its is under way. */
+    /** The bcrypt path: a turn by {@code deadline}, then the check; records the outcome. */
+    private Check slowCheck(String user, String hash, byte[] password, byte[] digest, String pair, Address from, long deadline)
+            throws InterruptedException {
+        if (!bcryptTurn.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            return Check.BUSY;
+        }
+        boolean ok;
+        try {
+            if (failed.containsKey(pair)) {
+                return Check.REFUSED; // failed while this one waited
+            }
+            ok = OpenBSDBCrypt.checkPassword(hash == null ? dummyHash : hash, password) && hash != null;
+        } finally {
+            bcryptTurn.release();
+        }
+        if (ok) {
+            verified.put(user, digest);
+            return Check.PROVEN;
+        }
+        failed.put(pair, Boolean.TRUE);
+        from.failed(System.nanoTime());
+        return Check.REFUSED;
+    }
+
+    /**
+     * One client address: its failures in the current window, the check of its under way (and of
+     * which credentials), and its one waiter. The waiter's place is for other credentials than
+     * the running check's: a client repeating those would only learn the same answer, while a
+     * scraper's first login behind a guesser's check (one address: NAT, or the same host) waits
+     * for it instead of being told 503.
+     */
     private static final class Address {
         private long windowStart;
         private int failures;
-        private boolean checking;
+        private String checking;
+        private boolean waiter;
 
         Address(long now) {
             windowStart = now;
         }
 
-        synchronized boolean enter(long now) {
-            if (now - windowStart >= WINDOW_NANOS) {
-                windowStart = now;
-                failures = 0;
-            }
-            if (checking || failures >= FAILURES_PER_WINDOW) {
+        /** @return whether the caller may check {@code pair} now (it then calls {@link #leave}) */
+        synchronized boolean enter(String pair, long deadline) throws InterruptedException {
+            window(System.nanoTime());
+            if (failures >= FAILURES_PER_WINDOW || (checking != null && (waiter || checking.equals(pair)))) {
                 return false;
             }
-            checking = true;
+            if (checking != null) {
+                waiter = true;
+                try {
+                    for (long left; checking != null; ) {
+                        left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            return false;
+                        }
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    }
+                } finally {
+                    waiter = false;
+                }
+                if (failures >= FAILURES_PER_WINDOW) {
+                    return false;
+                }
+            }
+            checking = pair;
             return true;
         }
 
         synchronized void leave() {
-            checking = false;
+            checking = null;
+            notifyAll();
         }
 
-        synchronized void failed(long now) {
+        private void window(long now) {
             if (now - windowStart >= WINDOW_NANOS) {
                 windowStart = now;
                 failures = 0;
             }
+        }
+
+        synchronized void failed(long now) {
+            window(now);
             failures++;
         }
 
         synchronized boolean idle(long now) {
-            return !checking && now - windowStart >= WINDOW_NANOS;
+            return checking == null && !waiter && now - windowStart >= WINDOW_NANOS;
         }
     }
 
