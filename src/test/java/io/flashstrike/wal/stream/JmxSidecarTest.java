@@ -52,7 +52,8 @@ class JmxSidecarTest {
                 }
             }
             assertTrue(port > 0, "no free JMX port in 5 attempts");
-            CliTest.Run sidecar = CliTest.run("stream", "--jmx", "127.0.0.1:" + port, "--metrics-port", "0",
+            // --once: without it the sidecar would wait for the next JVM on that port (reconnecting).
+            CliTest.Run sidecar = CliTest.run("stream", "--jmx", "127.0.0.1:" + port, "--once", "--metrics-port", "0",
                     "--dump-interval", "0", "--duration", "60");
             Processes.Result c = Processes.await(child, log, Duration.ofSeconds(60), "the demo child");
             assertEquals(0, c.exit(), c.output());
