@@ -335,6 +335,14 @@ public final class WalEventStream implements AutoCloseable {
         return loss.missing(operation);
     }
 
+    /**
+     * @return whether the last batch settled any producer total: until then every
+     *         {@link #missingEvents} is a 0 that checked nothing (the producer's statistics not read yet)
+     */
+    public boolean producerReported() {
+        return loss.settledAny();
+    }
+
     /** @return the producer's own total of {@code operation} as of the last batch (its statistics events) */
     public long producerTotal(String operation) {
         return loss.producerTotal(operation);
