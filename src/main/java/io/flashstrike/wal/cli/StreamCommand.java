@@ -86,6 +86,8 @@ final class StreamCommand implements Callable<Integer> {
     MetricsOptions serve;
 
     private long started;
+    /** Whether the sidecar goes on to the next JVM when the followed one ends. */
+    private boolean successors;
 
     @Override
     public Integer call() throws Exception {
@@ -106,7 +108,7 @@ final class StreamCommand implements Callable<Integer> {
         started = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         Producers producers = new Producers(source.repository, source.jmx, pid, pidFile);
-        boolean successors = !once && producers.canHaveSuccessor();
+        successors = !once && producers.canHaveSuccessor();
         Succession served = new Succession();
         MetricsHttpServer server = null;
         try {
@@ -208,7 +210,9 @@ final class StreamCommand implements Callable<Integer> {
                 return "the followed JVM (pid " + f.process().get().pid() + ") exited; final values:";
             }
             if (f.repository() != null && !Files.isDirectory(f.repository())) {
-                return "the repository " + f.repository() + " was deleted" + successor(f.repository(), f.process()) + "; final values:";
+                // On a parent repository the next poll finds that JVM's newer directory by itself.
+                return "the repository " + f.repository() + " was deleted" + (successors ? "" : successor(f.repository(), f.process()))
+                        + "; final values:";
             }
             if (!f.reachable().getAsBoolean()) {
                 s.producerGone();

@@ -111,6 +111,29 @@ class SidecarSuccessionTest {
         }
     }
 
+    @Test
+    void followsTheJvmItsPidFileNamesNotTheNewestAndRereadsItForTheNext() throws Exception {
+        Path repo = Files.createDirectory(tmp.resolve("repo"));
+        Process named = producer(repo, wal("wal-2", 2), "named.log", 120);
+        ChildJvm.awaitRepository(repo, named.pid());
+        Process newest = producer(repo, wal("wal-3", 3), "newest.log", 120);
+        ChildJvm.awaitRepository(repo, newest.pid());
+        Path pidFile = Files.writeString(tmp.resolve("engine.pid"), named.pid() + "\n");
+
+        Path sidecarLog = tmp.resolve("sidecar.log");
+        Process sidecar = sidecar(sidecarLog, "--repository", repo.toString(), "--pid-file", pidFile.toString());
+        String url = url(sidecarLog);
+        String text = awaitScrape(url, sidecarLog, t -> sum(t, "_recover_total") == 1);
+        assertEquals(2.0, sum(text, "_preload_segment_total"), "the JVM the file names, not the newest:\n" + text);
+        assertTrue(Files.readString(sidecarLog).contains("(pid " + named.pid() + ")"), Files.readString(sidecarLog));
+
+        Files.writeString(pidFile, newest.pid() + "\n"); // as a service manager does when it restarts the engine
+        named.destroyForcibly();
+        text = awaitScrape(url, sidecarLog, t -> sum(t, "_preload_segment_total") == 3 && sum(t, "_stream_closed") == 0);
+        assertTrue(Files.readString(sidecarLog).contains("(pid " + newest.pid() + ")"), Files.readString(sidecarLog));
+        assertTrue(sidecar.isAlive());
+    }
+
     /**
      * Issue 24, item 2: a sidecar started after the recovery, whose chunks are gone from the
      * repository, folds none of it; every operation of the recovery is missing, from the first
