@@ -64,7 +64,8 @@ final class StreamCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--pid", paramLabel = "PID", description = "With --repository: follow only this JVM, and end with it;"
+    @Option(names = "--pid", paramLabel = "PID", description = "With --repository: follow only this JVM, and end with it (default: the newest live"
+            + " one, then the next);"
             + " waits up to 30 s for a live JVM's repository to appear.")
     long pid = -1;
 
