@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code stream}: the sidecar. Follows a production JVM started only with JFR flags — through its
@@ -155,7 +156,10 @@ final class StreamCommand implements Callable<Integer> {
                 out.flush();
                 said = true;
             }
-            Thread.sleep(producers.retryDelay().toMillis());
+            long delay = producers.retryDelay().toNanos();
+            // A JMX back-off of up to 30 s must not outlast --duration.
+            Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(duration > 0
+                    ? Math.min(delay, seconds(duration) - (System.nanoTime() - started)) : delay)));
         }
         return Optional.empty();
     }
