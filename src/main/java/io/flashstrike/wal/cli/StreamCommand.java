@@ -1,14 +1,9 @@
 package io.flashstrike.wal.cli;
 
-import io.flashstrike.wal.recovery.telemetry.OperationType;
-import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
-import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
-import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import io.flashstrike.wal.export.MetricsHttpServer;
 import io.flashstrike.wal.stream.Repositories;
 import io.flashstrike.wal.stream.WalEventStream;
-import jdk.management.jfr.RemoteRecordingStream;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -16,25 +11,31 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code stream}: the sidecar. Follows a production JVM started only with JFR flags — through its
  * disk repository or over JMX — folds its {@code flashstrike.wal.*} events and serves them on
- * /metrics, with periodic dumps, until that JVM exits.
+ * /metrics, with periodic dumps. On a parent repository or JMX it lives as long as its service:
+ * when the followed JVM ends it waits for the next one (see {@link Succession} for what /metrics
+ * shows meanwhile); on one JVM's own directory, with {@code --pid} or {@code --once}, it ends with it.
  */
 @Command(name = "stream", mixinStandardHelpOptions = true, versionProvider = FlashstrikeWal.Version.class,
         description = {"Follow another JVM's flashstrike.wal events and serve them on /metrics (a sidecar).",
+                "On a parent repository (or --jmx) it keeps running when that JVM ends and follows the next one;"
+                        + " the last values stay on /metrics, with stream_closed 1, until the next JVM's first batch,"
+                        + " then the counters restart from 0 (stream_producer_start_time_seconds changes).",
                 // One flag a line: wrapped, picocli would break them at '.' or ':' and they could not be pasted.
                 "Start the JVM to follow with, for --repository:",
                 "  -XX:StartFlightRecording:settings=jfc/flashstrike-wal.jfc",
@@ -43,7 +44,8 @@ import java.util.concurrent.Callable;
                 "  -Dcom.sun.management.jmxremote.port=9010",
                 "  -Dcom.sun.management.jmxremote.host=127.0.0.1 ..."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the followed JVM ended (or --duration elapsed)", "1:failure (no repository, port in use, JMX refused)",
+        exitCodeList = {"0:--once, --pid or a per-process DIR: the followed JVM ended; or --duration elapsed",
+                "1:the sidecar's own failure (repository missing or unreadable, port in use, JMX refused at start)",
                 "2:usage error"})
 final class StreamCommand implements Callable<Integer> {
     @Spec
@@ -51,30 +53,43 @@ final class StreamCommand implements Callable<Integer> {
 
     static final class Source {
         @Option(names = "--repository", paramLabel = "DIR",
-                description = {"The JFR repository (or a per-process directory under it): the directory given to",
-                        "-XX:FlightRecorderOptions:repository="})
+                description = {"The JFR repository given to -XX:FlightRecorderOptions:repository= (follows its newest",
+                        "live JVM, then the next), or one JVM's per-process directory under it (ends with that JVM)"})
         Path repository;
 
-        @Option(names = "--jmx", paramLabel = "HOST:PORT", description = {"A JVM's JMX port, followed with", "jdk.management.jfr.RemoteRecordingStream"})
+        @Option(names = "--jmx", paramLabel = "HOST:PORT", description = {"A JVM's JMX port, followed with",
+                "jdk.management.jfr.RemoteRecordingStream; reconnects (backing off to 30 s) when it goes, unless --once"})
         String jmx;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--pid", paramLabel = "PID", description = "With --repository: the JVM to follow (default: the newest live one);"
+    @Option(names = "--pid", paramLabel = "PID", description = "With --repository: follow only this JVM, and end with it (default: the newest live"
+            + " one, then the next);"
             + " waits up to 30 s for a live JVM's repository to appear.")
     long pid = -1;
+
+    @Option(names = "--pid-file", paramLabel = "FILE", description = "With a parent --repository: follow the JVM whose pid"
+            + " this file holds (re-read for each next JVM, as a service manager rewrites it) instead of the newest live one.")
+    Path pidFile;
+
+    @Option(names = "--once", description = "End (exit 0) when the followed JVM ends, instead of waiting for the next one.")
+    boolean once;
 
     @Option(names = "--dump-interval", paramLabel = "SECONDS",
             description = "Print the dump of the followed metrics every SECONDS; 0 for none (default: ${DEFAULT-VALUE}).")
     double dumpInterval = 5;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this long; 0 follows until the JVM ends (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this long; 0 for no limit (default: ${DEFAULT-VALUE}).")
     double duration = 0;
 
     @Mixin
     MetricsOptions serve;
+
+    private long started;
+    /** Whether the sidecar goes on to the next JVM when the followed one ends. */
+    private boolean successors;
 
     @Override
     public Integer call() throws Exception {
@@ -84,54 +99,85 @@ final class StreamCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--pid': " + pid
                     + " (a process id, 1 or more)");
         }
-        serve.check();
-        PrintWriter out = spec.commandLine().getOut();
-        WalRecoveryMetrics mirror = new WalRecoveryMetrics();
-        JMXConnector jmx = null;
-        WalEventStream stream;
-        Path repository = null;
-        Optional<ProcessHandle> producer = Optional.empty();
-        java.util.function.BooleanSupplier remoteAlive = () -> true;
-        if (source.repository != null) {
-            repository = resolve(source.repository, pid);
-            producer = Repositories.producer(repository);
-            stream = WalEventStream.openRepository(repository, mirror);
-        } else {
-            jmx = connect(source.jmx);
-            MBeanServerConnection connection = jmx.getMBeanServerConnection();
-            remoteAlive = () -> {
-                try {
-                    connection.getMBeanCount();
-                    return true;
-                } catch (java.io.IOException gone) {
-                    return false;
-                }
-            };
-            RemoteRecordingStream remote = new RemoteRecordingStream(connection);
-            for (OperationType<?, ?> op : WalOperations.ALL) {
-                remote.enable(op.eventName()).withThreshold(Duration.ZERO);
-            }
-            // The stream's loss account: JFR's own data-loss events and the producer's totals.
-            remote.enable("jdk.DataLoss");
-            remote.enable(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
-            remote.enable(OperationStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
-            stream = WalEventStream.of(remote, "JMX " + source.jmx, mirror);
+        if (pidFile != null && (source.jmx != null || pid != -1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--pid-file designates a JVM in a parent --repository:"
+                    + " it cannot go with " + (source.jmx != null ? "--jmx" : "--pid"));
         }
+        serve.check();
+        if (source.repository != null && !Files.isDirectory(source.repository)) {
+            throw new NoSuchFileException(source.repository.toString(), null, "no such JFR repository directory");
+        }
+        started = System.nanoTime();
+        PrintWriter out = spec.commandLine().getOut();
+        Producers producers = new Producers(source.repository, source.jmx, pid, pidFile);
+        successors = !once && producers.canHaveSuccessor();
+        Succession served = new Succession();
         MetricsHttpServer server = null;
-        try (WalEventStream s = stream) {
+        try {
             if (serve.enabled()) {
-                server = serve.start(c -> s.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c), out);
+                server = serve.start(c -> served.collect(WalRecoveryMetrics.DEFAULT_PREFIX, c), out);
             }
-            out.println("following " + s.source() + producer.map(p -> " (pid " + p.pid() + ")").orElse(""));
+            boolean first = true;
+            while (true) {
+                Optional<Producers.Followed> next = await(producers, first, out);
+                if (next.isEmpty()) {
+                    out.println("--duration elapsed while waiting for a JVM to follow");
+                    break;
+                }
+                first = false;
+                served.follow(next.get().stream());
+                followToEnd(next.get(), out);
+                if (!successors || elapsed()) {
+                    break;
+                }
+                out.println("waiting for the next JVM to follow in " + (source.jmx != null ? "JMX " + source.jmx : source.repository));
+                out.flush();
+            }
+            out.flush();
+            serve.linger(out, server == null ? null : server.url());
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** @return the next JVM to follow, once there is one; empty when --duration elapsed first */
+    private Optional<Producers.Followed> await(Producers producers, boolean first, PrintWriter out) throws Exception {
+        boolean said = false;
+        while (!elapsed()) {
+            Optional<Producers.Followed> next = producers.next(first);
+            if (next.isPresent()) {
+                return next;
+            }
+            if (!said && first) {
+                out.println("no JVM to follow yet in " + (source.jmx != null ? "JMX " + source.jmx : source.repository) + ": waiting");
+                out.flush();
+                said = true;
+            }
+            long delay = producers.retryDelay().toNanos();
+            // A JMX back-off of up to 30 s must not outlast --duration.
+            Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(duration > 0
+                    ? Math.min(delay, seconds(duration) - (System.nanoTime() - started)) : delay)));
+        }
+        return Optional.empty();
+    }
+
+    /** Follows one JVM until it is gone (or --duration), then prints why and its final values. */
+    private void followToEnd(Producers.Followed f, PrintWriter out) throws InterruptedException {
+        WalEventStream s = f.stream();
+        try {
+            out.println("following " + f.describe());
             out.flush();
             s.start();
-            boolean remoteGone = follow(s, repository, producer, remoteAlive, out);
-            String why = remoteGone ? "the followed JVM (" + s.source() + ") is gone; final values:" : end(s, repository, producer);
+            String why = follow(f, out);
             // Ended here, not only when JFR notices: a producer killed with -9 leaves a repository stream
             // waiting for chunks forever, and stream_closed must say 1 while the final values are served.
+            s.producerGone();
             s.close();
             out.println(why);
-            mirror.dump("followed", out);
+            s.mirror().dump("followed", out);
             var lag = s.lag().snapshot();
             out.printf(Locale.ROOT, "%d events folded, %d handler errors; lost %d bytes, missing %d preload_segment and %d"
                             + " finish_segment events; lag event end -> /metrics: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
@@ -139,46 +185,43 @@ final class StreamCommand implements Callable<Integer> {
                     s.missingEvents("finish_segment"), lag.percentileNanos(50) / 1e6, lag.percentileNanos(99) / 1e6,
                     lag.maxNanos() / 1e6);
             out.flush();
-            serve.linger(out, server == null ? null : server.url());
         } finally {
-            if (server != null) {
-                server.close();
-            }
-            if (jmx != null) {
-                try {
-                    jmx.close();
-                } catch (java.io.IOException gone) {
-                    // the followed JVM has exited: its end is the normal end of a sidecar
-                }
+            s.producerGone();
+            s.close();
+            try {
+                f.resource().close();
+            } catch (Exception gone) {
+                // the followed JVM has exited: its JMX connection cannot close cleanly, nothing is lost
             }
         }
-        return ExitCodes.OK;
     }
 
     /**
      * Returns when the stream ends, the producer exits, its repository disappears, or --duration elapses.
      *
-     * @return {@code true} when a remote producer stopped answering
+     * @return the line saying why, before the final values
      */
-    private boolean follow(WalEventStream s, Path repository, Optional<ProcessHandle> producer,
-                           java.util.function.BooleanSupplier remoteAlive, PrintWriter out) throws InterruptedException {
-        long start = System.nanoTime();
-        long nextDump = start + seconds(dumpInterval);
+    private String follow(Producers.Followed f, PrintWriter out) throws InterruptedException {
+        WalEventStream s = f.stream();
+        long nextDump = System.nanoTime() + seconds(dumpInterval);
         while (!s.awaitTermination(Duration.ofMillis(200))) {
             long now = System.nanoTime();
-            if (duration > 0 && now - start >= seconds(duration)) {
-                return false;
+            if (elapsed()) {
+                return "--duration elapsed; final values:";
             }
-            if (producer.isPresent() && !producer.get().isAlive()) {
-                // Give the stream one flush period to deliver the producer's last chunk.
+            if (f.process().isPresent() && !f.process().get().isAlive()) {
+                s.producerGone(); // at once: the wait below is only for its last chunk
                 s.awaitTermination(Duration.ofSeconds(2));
-                return false;
+                return "the followed JVM (pid " + f.process().get().pid() + ") exited; final values:";
             }
-            if (repository != null && !Files.isDirectory(repository)) {
-                return false;
+            if (f.repository() != null && !Files.isDirectory(f.repository())) {
+                // On a parent repository the next poll finds that JVM's newer directory by itself.
+                return "the repository " + f.repository() + " was deleted" + (successors ? "" : successor(f.repository(), f.process()))
+                        + "; final values:";
             }
-            if (!remoteAlive.getAsBoolean()) {
-                return true;
+            if (!f.reachable().getAsBoolean()) {
+                s.producerGone();
+                return "the followed JVM (" + s.source() + ") is gone; final values:";
             }
             if (dumpInterval > 0 && now >= nextDump) {
                 nextDump = now + seconds(dumpInterval);
@@ -186,38 +229,11 @@ final class StreamCommand implements Callable<Integer> {
                 out.flush();
             }
         }
-        return false;
+        return "the event stream ended; final values:";
     }
 
-    /**
-     * A JVM started a moment ago (in the background, as the README's recipe does) creates its
-     * per-process repository only as JFR starts: with {@code --pid} of a live JVM, wait for it.
-     */
-    private static Path resolve(Path dir, long pid) throws java.io.IOException, InterruptedException {
-        long deadline = System.nanoTime() + seconds(PID_WAIT_SECONDS);
-        while (true) {
-            try {
-                return Repositories.resolve(dir, pid);
-            } catch (java.io.IOException notYet) {
-                boolean alive = pid >= 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-                if (!alive || System.nanoTime() > deadline) {
-                    throw notYet;
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    private static final double PID_WAIT_SECONDS = 30;
-
-    private String end(WalEventStream s, Path repository, Optional<ProcessHandle> producer) {
-        if (producer.isPresent() && !producer.get().isAlive()) {
-            return "the followed JVM (pid " + producer.get().pid() + ") exited; final values:";
-        }
-        if (repository != null && !Files.isDirectory(repository)) {
-            return "the repository " + repository + " was deleted" + successor(repository, producer) + "; final values:";
-        }
-        return s.isClosed() ? "the event stream ended; final values:" : "--duration elapsed; final values:";
+    private boolean elapsed() {
+        return duration > 0 && System.nanoTime() - started >= seconds(duration);
     }
 
     /**

@@ -143,6 +143,11 @@ final class LossAccount {
         }
     }
 
+    /** @return whether any producer total (or an unknown) was settled yet: before that, missing says nothing */
+    boolean settledAny() {
+        return !settled.isEmpty();
+    }
+
     /** @return bytes JFR reported lost ({@code jdk.DataLoss} amounts), summed */
     long lostBytes() {
         return lostBytes;

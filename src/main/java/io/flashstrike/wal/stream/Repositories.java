@@ -53,6 +53,46 @@ public final class Repositories {
                 : "no repository of a live JVM in " + dir + " (" + candidates.size() + " of exited JVMs)");
     }
 
+    /** @return whether {@code dir} is one JVM's repository (its name says so, or it holds chunks), not a parent */
+    public static boolean isPerProcess(Path dir) throws IOException {
+        return PER_PROCESS.matcher(dir.getFileName() == null ? "" : dir.getFileName().toString()).matches() || hasChunks(dir);
+    }
+
+    /**
+     * The per-process repository of a live JVM under {@code parent} that holds a chunk (not the
+     * directory JFR makes and deletes at start to probe that it can), if there is one yet.
+     * Directories of exited JVMs (a {@code kill -9} leaves them) are passed over.
+     *
+     * @param pid the JVM wanted, or -1 for the newest live one
+     * @throws IOException when {@code parent} cannot be listed (gone or unreadable)
+     */
+    public static Optional<Path> live(Path parent, long pid) throws IOException {
+        Path p;
+        try {
+            p = resolve(parent, pid);
+        } catch (java.nio.file.FileSystemException unreadable) {
+            throw unreadable; // gone, not a directory, or not ours to read: the sidecar's own failure
+        } catch (IOException none) {
+            return Optional.empty(); // none of a live JVM (or of that pid) yet
+        }
+        try {
+            Optional<ProcessHandle> owner = producer(p).filter(ProcessHandle::isAlive);
+            return p.equals(parent) || !hasChunks(p) || owner.isEmpty() || reused(owner.get(), p) ? Optional.empty() : Optional.of(p);
+        } catch (NoSuchFileException probe) {
+            return Optional.empty(); // the start-up probe directory, deleted under the listing
+        }
+    }
+
+    /**
+     * A JVM starts before JFR creates its directory, and every chunk JFR adds changes the directory:
+     * a process of that pid started well after the directory last changed is another one that
+     * reused the pid of an exited JVM, not its producer.
+     */
+    private static boolean reused(ProcessHandle p, Path dir) throws IOException {
+        Optional<java.time.Instant> start = p.info().startInstant();
+        return start.isPresent() && start.get().isAfter(Files.getLastModifiedTime(dir).toInstant().plusSeconds(2));
+    }
+
     /** @return the pid in a per-process repository's name, or -1 */
     public static long pidOf(Path perProcess) {
         Matcher m = PER_PROCESS.matcher(perProcess.getFileName().toString());

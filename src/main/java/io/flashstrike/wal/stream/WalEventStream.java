@@ -75,6 +75,10 @@ public final class WalEventStream implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Consumer<RecordedEvent> listener = e -> { };
     private volatile Runnable flushListener = () -> { };
+    /** Set by a sidecar that saw the followed JVM end before JFR did (kill -9): stream_closed says so at once. */
+    private volatile boolean producerGone;
+    /** The followed JVM's start, when a sidecar knows it: tells a restarted producer's counter reset apart. */
+    private volatile Instant producerStart;
 
     private WalEventStream(EventStream stream, String source, WalRecoveryMetrics mirror, List<TelemetryBlock> more) {
         this.stream = stream;
@@ -266,6 +270,29 @@ public final class WalEventStream implements AutoCloseable {
         return closed.getCount() == 0;
     }
 
+    /**
+     * Says the followed JVM is gone before the stream itself ends: a repository stream of a JVM
+     * killed with -9 waits for chunks forever, and closing a remote one may wait on RMI.
+     * {@code stream_closed} is 1 from now on.
+     */
+    public void producerGone() {
+        producerGone = true;
+    }
+
+    /** @return {@code true} once the stream ended or {@link #producerGone()} said its JVM is gone */
+    public boolean isProducerGone() {
+        return producerGone || isClosed();
+    }
+
+    /**
+     * Exposes {@code prefix_stream_producer_start_time_seconds}: a sidecar following one JVM after
+     * another restarts its counters at each; this gauge changing says the drop is a reset.
+     */
+    public WalEventStream producerStart(Instant start) {
+        this.producerStart = start;
+        return this;
+    }
+
     public WalRecoveryMetrics mirror() {
         return folder.metrics();
     }
@@ -308,6 +335,14 @@ public final class WalEventStream implements AutoCloseable {
         return loss.missing(operation);
     }
 
+    /**
+     * @return whether the last batch settled any producer total: until then every
+     *         {@link #missingEvents} is a 0 that checked nothing (the producer's statistics not read yet)
+     */
+    public boolean producerReported() {
+        return loss.settledAny();
+    }
+
     /** @return the producer's own total of {@code operation} as of the last batch (its statistics events) */
     public long producerTotal(String operation) {
         return loss.producerTotal(operation);
@@ -330,6 +365,25 @@ public final class WalEventStream implements AutoCloseable {
         collectHealth(prefix, c);
     }
 
+    private static final String CLOSED_HELP = "1 once the stream has ended (producer gone)";
+    private static final String START_HELP = "Start of the followed JVM, seconds since the epoch: the stream's counters"
+            + " restart from 0 with each new producer";
+
+    /**
+     * What a sidecar serves while it follows no JVM yet: the mirror's families at 0 and
+     * {@code stream_closed} 1, so an alert on a closed stream fires from the start.
+     */
+    public static void collectNone(String prefix, MetricsCollector c) {
+        new WalRecoveryMetrics().collect(prefix, c);
+        c.pushLabel("subsystem", "wal_event_stream");
+        try {
+            c.counter(prefix + "_stream_events_total", "flashstrike.wal events folded from the stream", 0);
+            c.gauge(prefix + "_stream_closed", CLOSED_HELP, 1);
+        } finally {
+            c.popLabel();
+        }
+    }
+
     /** Collects only the stream's health families (see {@link #collect}). */
     public void collectHealth(String prefix, MetricsCollector c) {
         c.pushLabel("subsystem", "wal_event_stream");
@@ -338,7 +392,11 @@ public final class WalEventStream implements AutoCloseable {
             c.counter(prefix + "_stream_handler_errors_total", "Stream handlers that threw (the stream went on)", handlerErrors());
             c.gauge(prefix + "_stream_last_flush_age_seconds", "Seconds since the stream last delivered a batch",
                     lastFlushAge().toNanos() / 1e9);
-            c.gauge(prefix + "_stream_closed", "1 once the stream has ended (producer gone)", isClosed() ? 1 : 0);
+            c.gauge(prefix + "_stream_closed", CLOSED_HELP, isProducerGone() ? 1 : 0);
+            Instant start = producerStart;
+            if (start != null) {
+                c.gauge(prefix + "_stream_producer_start_time_seconds", START_HELP, start.toEpochMilli() / 1e3);
+            }
             lag.collect(prefix + "_stream_lag", c);
             c.counter(prefix + "_stream_lost_bytes_total", "Bytes JFR reported lost before the stream could read them (jdk.DataLoss)",
                     lostBytes());

@@ -51,7 +51,7 @@ class DistributionIT {
         home = server.resolve("flashstrike-wal-" + BuildInfo.VERSION);
         for (String expected : List.of("bin/flashstrike-wal", "flashstrike-wal-agent.jar", "flashstrike-wal-jmc-plugin.jar",
                 "jfc/flashstrike-wal.jfc", "monitoring/alerts.yml", "README.md", "LICENSE", "CHANGELOG.md",
-                "lib/flashstrike-wal-telemetry-" + BuildInfo.VERSION + ".jar")) {
+                "systemd/flashstrike-wal-stream.service", "lib/flashstrike-wal-telemetry-" + BuildInfo.VERSION + ".jar")) {
             assertTrue(Files.exists(home.resolve(expected)), expected + " in the distribution");
         }
         assertTrue(Files.isExecutable(home.resolve("bin/flashstrike-wal")));

@@ -99,7 +99,8 @@ class PackagedStreamIT {
         Process producer = producer(repo, generate("wal", 2), "producer.log", 60);
         awaitRepository(repo, producer.pid());
         Path sidecarLog = tmp.resolve("sidecar.log");
-        Process sidecar = sidecar(sidecarLog, "--repository", repo.toString(), "--dump-interval", "0.5");
+        // --once: on a parent repository the sidecar would otherwise go on to the JVM's next directory.
+        Process sidecar = sidecar(sidecarLog, "--repository", repo.toString(), "--once", "--dump-interval", "0.5");
         // Once the sidecar has folded the whole recovery, the repository goes while its JVM still runs:
         // the one the sidecar says it follows (JDK 17 was seen to replace a fresh JVM's directory with
         // a newer one, so the first found is not always the one in use), and any other of that pid.

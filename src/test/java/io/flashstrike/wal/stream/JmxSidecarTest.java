@@ -4,6 +4,7 @@ import io.flashstrike.wal.cli.CliTest;
 import io.flashstrike.wal.testsupport.AfterRecordingStarts;
 import io.flashstrike.wal.testsupport.ChildJvm;
 import io.flashstrike.wal.testsupport.Dumps;
+import io.flashstrike.wal.testsupport.Exposition;
 import io.flashstrike.wal.testsupport.Processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +53,8 @@ class JmxSidecarTest {
                 }
             }
             assertTrue(port > 0, "no free JMX port in 5 attempts");
-            CliTest.Run sidecar = CliTest.run("stream", "--jmx", "127.0.0.1:" + port, "--metrics-port", "0",
+            // --once: without it the sidecar would wait for the next JVM on that port (reconnecting).
+            CliTest.Run sidecar = CliTest.run("stream", "--jmx", "127.0.0.1:" + port, "--once", "--metrics-port", "0",
                     "--dump-interval", "0", "--duration", "60");
             Processes.Result c = Processes.await(child, log, Duration.ofSeconds(60), "the demo child");
             assertEquals(0, c.exit(), c.output());
@@ -67,6 +69,82 @@ class JmxSidecarTest {
         } finally {
             Processes.destroy(child);
         }
+    }
+
+    /**
+     * Without --once the sidecar outlives the JVM behind the port: the first one's final values stay
+     * with stream_closed 1, and it reconnects (backing off) to the next JVM on that port.
+     */
+    @Test
+    void reconnectsToTheNextJvmOnThePortWithoutARestart(@TempDir Path tmp) throws Exception {
+        Process first = null;
+        Process second = null;
+        Process sidecar = null;
+        try {
+            int port = -1;
+            Path firstLog = null;
+            for (int attempt = 0; attempt < 5 && port < 0; attempt++) {
+                int candidate = freeLoopbackPort();
+                firstLog = tmp.resolve("first-" + attempt + ".log");
+                first = jmxDemo(candidate, 2, firstLog);
+                if (awaitWaiting(first, firstLog)) {
+                    port = candidate;
+                }
+            }
+            assertTrue(port > 0, "no free JMX port in 5 attempts");
+            Path sidecarLog = tmp.resolve("sidecar.log");
+            sidecar = ChildJvm.start(List.of(), sidecarLog, "stream", "--jmx", "127.0.0.1:" + port, "--metrics-port", "0",
+                    "--dump-interval", "0");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics: (http://\\S+)")
+                    .matcher(ChildJvm.awaitOutput(sidecarLog, "metrics: http://", Duration.ofSeconds(60)));
+            assertTrue(m.find());
+            String url = m.group(1);
+            Processes.Result f = Processes.await(first, firstLog, Duration.ofSeconds(60), "the first demo");
+            assertEquals(0, f.exit(), f.output());
+            awaitScrape(url, sidecarLog, t -> sum(t, "_stream_closed") == 1 && sum(t, "_preload_segment_total") == 2);
+            assertTrue(sidecar.isAlive(), "the JVM ending is not the sidecar's end:\n" + Files.readString(sidecarLog));
+
+            Path secondLog = tmp.resolve("second.log");
+            second = jmxDemo(port, 3, secondLog);
+            assertTrue(awaitWaiting(second, secondLog), "the port was taken meanwhile:\n" + Files.readString(secondLog));
+            // 3 preloads and 1 recovery, not 5 and 2: the counters restarted with the second JVM.
+            awaitScrape(url, sidecarLog, t -> sum(t, "_preload_segment_total") == 3 && sum(t, "_recover_total") == 1);
+            assertTrue(sidecar.isAlive());
+            assertEquals(2, Files.readString(sidecarLog).split("following JMX 127.0.0.1:" + port, -1).length - 1,
+                    Files.readString(sidecarLog));
+        } finally {
+            Processes.destroy(first);
+            Processes.destroy(second);
+            Processes.destroy(sidecar);
+        }
+    }
+
+    /** A demo of {@code segments} segments behind JMX on {@code port}, held back until a recording runs. */
+    private static Process jmxDemo(int port, int segments, Path log) throws Exception {
+        return ChildJvm.startMain(List.of("-Dcom.sun.management.jmxremote.port=" + port,
+                        "-Dcom.sun.management.jmxremote.rmi.port=" + port, "-Dcom.sun.management.jmxremote.host=127.0.0.1",
+                        "-Djava.rmi.server.hostname=127.0.0.1", "-Dcom.sun.management.jmxremote.authenticate=false",
+                        "-Dcom.sun.management.jmxremote.ssl=false"), AfterRecordingStarts.class.getName(),
+                log, "demo", "--segments", String.valueOf(segments), "--segment-size", "1MiB", "--no-jfr", "--metrics-port", "0",
+                "--linger", "4", "--dump-interval", "0");
+    }
+
+    private static double sum(String text, String family) {
+        return Exposition.sum(text, "flashstrike_wal" + family, "");
+    }
+
+    /** Scrapes until {@code ok} holds (60 s at most: the sidecar backs off between reconnections). */
+    private static String awaitScrape(String url, Path sidecarLog, java.util.function.Predicate<String> ok) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = Exposition.scrape(url);
+            if (ok.test(text)) {
+                return text;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within 60 s; last scrape:\n" + text + "\nsidecar:\n" + Files.readString(sidecarLog));
     }
 
     /** @return true once the child says it waits (its JMX agent is up), false if it exited first */
