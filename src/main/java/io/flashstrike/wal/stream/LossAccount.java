@@ -1,6 +1,7 @@
 package io.flashstrike.wal.stream;
 
 import io.flashstrike.wal.recovery.telemetry.TelemetryBlock;
+import io.flashstrike.wal.recovery.telemetry.TelemetryRegistry;
 import io.flashstrike.wal.recovery.telemetry.TimedOperation;
 import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
@@ -81,6 +82,22 @@ final class LossAccount {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Takes the totals of {@code registrations}' blocks as the producer's and settles against
+     * {@code mirror} at once: for a stream of this very JVM, which knows its producer's totals
+     * before any statistics event arrives.
+     */
+    synchronized void seed(List<TelemetryRegistry.Registration> registrations, List<TelemetryBlock> mirror) {
+        for (TelemetryRegistry.Registration r : registrations) {
+            for (TelemetryBlock b : r.blocks()) {
+                for (TimedOperation<?, ?> op : b.operations()) {
+                    total(b.id(), op.type().name(), op.distribution().snapshot().count());
+                }
+            }
+        }
+        settle(mirror);
     }
 
     /** Counts from now on only the producer totals of {@code blockIds}. */

@@ -4,6 +4,7 @@ import io.flashstrike.wal.recovery.telemetry.MetricsCollector;
 import io.flashstrike.wal.recovery.telemetry.Operation64;
 import io.flashstrike.wal.recovery.telemetry.Status;
 import io.flashstrike.wal.recovery.telemetry.TelemetryBlock;
+import io.flashstrike.wal.recovery.telemetry.TelemetryRegistry;
 import io.flashstrike.wal.recovery.telemetry.TimedOperation;
 import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
@@ -118,7 +119,11 @@ public final class WalEventStream implements AutoCloseable {
         rs.enable(LossAccount.DATA_LOSS);
         rs.enable(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
         rs.enable(OperationStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
-        return new WalEventStream(rs, "this JVM", mirror, more);
+        WalEventStream ws = new WalEventStream(rs, "this JVM", mirror, more);
+        // The producer is this JVM: its totals are in the registry now, before any statistics event
+        // comes (a period and a flush later). A stream started after operations never serves 0 missing.
+        ws.loss.seed(TelemetryRegistry.global().registrations(), ws.folder.blocks());
+        return ws;
     }
 
     /**
