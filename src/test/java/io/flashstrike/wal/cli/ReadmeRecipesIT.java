@@ -57,7 +57,7 @@ class ReadmeRecipesIT {
         while (m.find()) {
             blocks.add(m.group(1));
         }
-        assertEquals(10, blocks.size(), "README's bash blocks changed: give the new one a step here");
+        assertEquals(11, blocks.size(), "README's bash blocks changed: give the new one a step here");
         Path root = userRoot();
 
         String demo = only(blocks.get(0), "tools/flashstrike-wal demo", "mvn -B verify");
@@ -104,7 +104,14 @@ class ReadmeRecipesIT {
             assertTrue(pushed.contains("job=\"flashstrike_wal_recovery\""), pushed);
         }
 
-        Processes.Result report = run(root, expect(blocks.get(9), "tools/jfr-report /tmp/recovery.jfr"));
+        // From an exemplar's segment_id to its event: a recording of 18 segments, so segment 17 is in it.
+        Processes.Result exemplar = run(root, "tools/flashstrike-wal generate --dir exemplar-wal --segments 18 --segment-size 1MiB"
+                + " >/dev/null\ntools/flashstrike-wal recover --dir exemplar-wal --jfr recording.jfr --metrics-port -1 >/dev/null\n"
+                + expect(blocks.get(9), "jfr print --events flashstrike.wal.PreloadSegment recording.jfr"));
+        assertTrue(exemplar.output().contains("flashstrike.wal.PreloadSegment {") && exemplar.output().contains("segmentId = 17\n")
+                && exemplar.output().contains("duration = ") && exemplar.output().contains("00000000000000000017.wal"), exemplar.output());
+
+        Processes.Result report = run(root, expect(blocks.get(10), "tools/jfr-report /tmp/recovery.jfr"));
         assertTrue(report.output().contains("Report of ") && report.output().contains("\"eventTypes\""), report.output());
     }
 

@@ -119,14 +119,57 @@ class JmxSidecarTest {
         }
     }
 
+    /** {@code kill -9} of the JVM behind the port: stream_closed is 1 within 5 s, the values kept. */
+    @Test
+    void aKilledJvmIsClosedWithinFiveSeconds(@TempDir Path tmp) throws Exception {
+        Process producer = null;
+        Process sidecar = null;
+        try {
+            int port = -1;
+            Path log = null;
+            for (int attempt = 0; attempt < 5 && port < 0; attempt++) {
+                int candidate = freeLoopbackPort();
+                log = tmp.resolve("producer-" + attempt + ".log");
+                producer = jmxDemo(candidate, 2, log, 300); // lingers: alive until killed
+                if (awaitWaiting(producer, log)) {
+                    port = candidate;
+                }
+            }
+            assertTrue(port > 0, "no free JMX port in 5 attempts");
+            Path sidecarLog = tmp.resolve("sidecar.log");
+            sidecar = ChildJvm.start(List.of(), sidecarLog, "stream", "--jmx", "127.0.0.1:" + port, "--metrics-port", "0",
+                    "--dump-interval", "0");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics: (http://\\S+)")
+                    .matcher(ChildJvm.awaitOutput(sidecarLog, "metrics: http://", Duration.ofSeconds(60)));
+            assertTrue(m.find());
+            String url = m.group(1);
+            awaitScrape(url, sidecarLog, t -> sum(t, "_preload_segment_total") == 2 && sum(t, "_stream_closed") == 0);
+            producer.destroyForcibly();
+            long killed = System.nanoTime();
+            awaitScrape(url, sidecarLog, t -> sum(t, "_stream_closed") == 1);
+            double seconds = (System.nanoTime() - killed) / 1e9;
+            assertTrue(seconds <= 5, "stream_closed 1 only " + seconds + " s after kill -9");
+            assertEquals(2, sum(Exposition.scrape(url), "_preload_segment_total"), "the last values stay");
+            assertTrue(sidecar.isAlive(), "the sidecar outlives the killed JVM:\n" + Files.readString(sidecarLog));
+            System.out.printf(java.util.Locale.ROOT, "jmx sidecar: stream_closed 1 %.2f s after kill -9%n", seconds);
+        } finally {
+            Processes.destroy(producer);
+            Processes.destroy(sidecar);
+        }
+    }
+
     /** A demo of {@code segments} segments behind JMX on {@code port}, held back until a recording runs. */
     private static Process jmxDemo(int port, int segments, Path log) throws Exception {
+        return jmxDemo(port, segments, log, 4);
+    }
+
+    private static Process jmxDemo(int port, int segments, Path log, int lingerSeconds) throws Exception {
         return ChildJvm.startMain(List.of("-Dcom.sun.management.jmxremote.port=" + port,
                         "-Dcom.sun.management.jmxremote.rmi.port=" + port, "-Dcom.sun.management.jmxremote.host=127.0.0.1",
                         "-Djava.rmi.server.hostname=127.0.0.1", "-Dcom.sun.management.jmxremote.authenticate=false",
                         "-Dcom.sun.management.jmxremote.ssl=false"), AfterRecordingStarts.class.getName(),
                 log, "demo", "--segments", String.valueOf(segments), "--segment-size", "1MiB", "--no-jfr", "--metrics-port", "0",
-                "--linger", "4", "--dump-interval", "0");
+                "--linger", String.valueOf(lingerSeconds), "--dump-interval", "0");
     }
 
     private static double sum(String text, String family) {
