@@ -81,24 +81,14 @@ class JmxSidecarTest {
         Process second = null;
         Process sidecar = null;
         try {
-            int port = -1;
-            Path firstLog = null;
-            for (int attempt = 0; attempt < 5 && port < 0; attempt++) {
-                int candidate = freeLoopbackPort();
-                firstLog = tmp.resolve("first-" + attempt + ".log");
-                first = jmxDemo(candidate, 2, firstLog);
-                if (awaitWaiting(first, firstLog)) {
-                    port = candidate;
-                }
-            }
-            assertTrue(port > 0, "no free JMX port in 5 attempts");
+            Producer p = producerOnAFreePort(tmp, "first", 4);
+            first = p.process();
+            int port = p.port();
+            Path firstLog = p.log();
             Path sidecarLog = tmp.resolve("sidecar.log");
             sidecar = ChildJvm.start(List.of(), sidecarLog, "stream", "--jmx", "127.0.0.1:" + port, "--metrics-port", "0",
                     "--dump-interval", "0");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics: (http://\\S+)")
-                    .matcher(ChildJvm.awaitOutput(sidecarLog, "metrics: http://", Duration.ofSeconds(60)));
-            assertTrue(m.find());
-            String url = m.group(1);
+            String url = metricsUrl(sidecarLog);
             Processes.Result f = Processes.await(first, firstLog, Duration.ofSeconds(60), "the first demo");
             assertEquals(0, f.exit(), f.output());
             awaitScrape(url, sidecarLog, t -> sum(t, "_stream_closed") == 1 && sum(t, "_preload_segment_total") == 2);
@@ -125,24 +115,12 @@ class JmxSidecarTest {
         Process producer = null;
         Process sidecar = null;
         try {
-            int port = -1;
-            Path log = null;
-            for (int attempt = 0; attempt < 5 && port < 0; attempt++) {
-                int candidate = freeLoopbackPort();
-                log = tmp.resolve("producer-" + attempt + ".log");
-                producer = jmxDemo(candidate, 2, log, 300); // lingers: alive until killed
-                if (awaitWaiting(producer, log)) {
-                    port = candidate;
-                }
-            }
-            assertTrue(port > 0, "no free JMX port in 5 attempts");
+            Producer p = producerOnAFreePort(tmp, "producer", 300); // lingers: alive until killed
+            producer = p.process();
             Path sidecarLog = tmp.resolve("sidecar.log");
-            sidecar = ChildJvm.start(List.of(), sidecarLog, "stream", "--jmx", "127.0.0.1:" + port, "--metrics-port", "0",
+            sidecar = ChildJvm.start(List.of(), sidecarLog, "stream", "--jmx", "127.0.0.1:" + p.port(), "--metrics-port", "0",
                     "--dump-interval", "0");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics: (http://\\S+)")
-                    .matcher(ChildJvm.awaitOutput(sidecarLog, "metrics: http://", Duration.ofSeconds(60)));
-            assertTrue(m.find());
-            String url = m.group(1);
+            String url = metricsUrl(sidecarLog);
             awaitScrape(url, sidecarLog, t -> sum(t, "_preload_segment_total") == 2 && sum(t, "_stream_closed") == 0);
             producer.destroyForcibly();
             long killed = System.nanoTime();
@@ -156,6 +134,30 @@ class JmxSidecarTest {
             Processes.destroy(producer);
             Processes.destroy(sidecar);
         }
+    }
+
+    private record Producer(Process process, int port, Path log) {
+    }
+
+    /** A 2-segment demo behind JMX on a free port (another build may take one first: up to 5 tries). */
+    private static Producer producerOnAFreePort(Path tmp, String name, int lingerSeconds) throws Exception {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int candidate = freeLoopbackPort();
+            Path log = tmp.resolve(name + "-" + attempt + ".log");
+            Process p = jmxDemo(candidate, 2, log, lingerSeconds);
+            if (awaitWaiting(p, log)) {
+                return new Producer(p, candidate, log);
+            }
+        }
+        throw new AssertionError("no free JMX port in 5 attempts");
+    }
+
+    /** @return the /metrics URL the sidecar printed */
+    private static String metricsUrl(Path sidecarLog) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics: (http://\\S+)")
+                .matcher(ChildJvm.awaitOutput(sidecarLog, "metrics: http://", Duration.ofSeconds(60)));
+        assertTrue(m.find());
+        return m.group(1);
     }
 
     /** A demo of {@code segments} segments behind JMX on {@code port}, held back until a recording runs. */
@@ -176,18 +178,9 @@ class JmxSidecarTest {
         return Exposition.sum(text, "flashstrike_wal" + family, "");
     }
 
-    /** Scrapes until {@code ok} holds (60 s at most: the sidecar backs off between reconnections). */
+    /** Scrapes until {@code ok} holds (60 s at most); fails with the last scrape and the sidecar's output. */
     private static String awaitScrape(String url, Path sidecarLog, java.util.function.Predicate<String> ok) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String text = "";
-        while (System.nanoTime() < deadline) {
-            text = Exposition.scrape(url);
-            if (ok.test(text)) {
-                return text;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within 60 s; last scrape:\n" + text + "\nsidecar:\n" + Files.readString(sidecarLog));
+        return Exposition.awaitScrape(url, Duration.ofSeconds(60), sidecarLog, ok);
     }
 
     /** @return true once the child says it waits (its JMX agent is up), false if it exited first */

@@ -202,17 +202,8 @@ class SidecarSuccessionTest {
     }
 
     /** Scrapes until {@code ok} holds (30 s at most); fails with the last scrape and the sidecar's output. */
-    private static String awaitScrape(String url, Path sidecarLog, Predicate<String> ok) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String text = "";
-        while (System.nanoTime() < deadline) {
-            text = Exposition.scrape(url);
-            if (ok.test(text)) {
-                return text;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within 30 s; last scrape:\n" + text + "\nsidecar:\n" + Files.readString(sidecarLog));
+    private static String awaitScrape(String url, Path sidecarLog, java.util.function.Predicate<String> ok) throws Exception {
+        return Exposition.awaitScrape(url, Duration.ofSeconds(30), sidecarLog, ok);
     }
 
     private static String url(Path sidecarLog) throws Exception {

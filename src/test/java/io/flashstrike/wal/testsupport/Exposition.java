@@ -25,6 +25,25 @@ public final class Exposition {
         return r.body();
     }
 
+    /**
+     * Scrapes {@code url} every 100 ms until {@code ok} holds, for at most {@code limit}; fails with
+     * the last scrape and the log of whoever serves it.
+     */
+    public static String awaitScrape(String url, Duration limit, java.nio.file.Path serverLog,
+                                     java.util.function.Predicate<String> ok) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = scrape(url);
+            if (ok.test(text)) {
+                return text;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within " + limit.toSeconds() + " s; last scrape:\n" + text + "\nserver:\n"
+                + java.nio.file.Files.readString(serverLog));
+    }
+
     /** @return every sample of an exposition, by {@code name{labels}} as rendered, in name order */
     public static java.util.Map<String, Double> samples(String text) {
         java.util.Map<String, Double> m = new java.util.TreeMap<>();
