@@ -46,6 +46,8 @@ final class ScrapeServer implements AutoCloseable {
      * state is not ours to change.
      */
     private static final String JETTY_SETS = "jetty.git.hash";
+    /** Connections above maxConnections that may stay open while none can be shed. */
+    static final int HARD_CAP_SLACK = 32;
     private final Server server;
     private final ServerConnector connector;
 
@@ -93,7 +95,10 @@ final class ScrapeServer implements AutoCloseable {
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         server.addConnector(connector);
 
-        NetworkConnectionLimit cap = new NetworkConnectionLimit(limits.maxConnections(), connector);
+        // Past maxConnections a newcomer sheds an older connection (ConnectionShedding); Jetty's limit,
+        // which pauses accepts, is the hard stop only when none can be shed.
+        connector.addBean(new ConnectionShedding(connector, limits.maxConnections(), limits.atCapIdleTimeout().toMillis()));
+        NetworkConnectionLimit cap = new NetworkConnectionLimit(limits.maxConnections() + HARD_CAP_SLACK, connector);
         cap.setEndPointIdleTimeout(limits.atCapIdleTimeout().toMillis());
         server.addBean(cap);
         server.addBean(new HeadDeadline(connector, limits.headTimeout()));

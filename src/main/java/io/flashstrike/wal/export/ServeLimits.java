@@ -6,12 +6,15 @@ import java.time.Duration;
  * What one client may cost the {@code /metrics} server (README "Off loopback"), handed to Jetty
  * per server instance: no JVM-wide system property is read or set.
  *
- * @param maxConnections network connections open at once (Jetty's {@code NetworkConnectionLimit}).
- *                       Jetty holds no thread for an idle connection, so the cap guards the
- *                       process's file descriptors, not its threads. At the cap Jetty stops
- *                       accepting and cuts every idle connection's timeout to
- *                       {@code atCapIdleTimeout}, so the silent ones make room within it
- * @param atCapIdleTimeout the idle timeout while at the cap
+ * @param maxConnections network connections open at once. Jetty holds no thread for an idle
+ *                       connection, so the cap guards the process's file descriptors, not its
+ *                       threads. Past it each newcomer sheds an older connection: the oldest
+ *                       that never completed a request, else one idle for {@code atCapIdleTimeout}
+ *                       ({@link ConnectionShedding}). Only when none can be shed does Jetty's
+ *                       {@code NetworkConnectionLimit}, {@link ScrapeServer#HARD_CAP_SLACK} above,
+ *                       stop accepting and cut idle connections' timeout to {@code atCapIdleTimeout}
+ * @param atCapIdleTimeout how long a kept-alive connection must be idle to be shed, and the idle
+ *                       timeout at the hard cap
  * @param headTimeout    from accept to the end of the first request's headers (TLS handshake
  *                       included), and from the first byte of a later request to the end of its
  *                       headers: a client sending its head a byte at a time is cut off
