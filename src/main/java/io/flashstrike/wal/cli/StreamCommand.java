@@ -229,6 +229,10 @@ final class StreamCommand implements Callable<Integer> {
                 out.flush();
             }
         }
+        // JFR ends a repository stream when its JVM exits, which may come before the poll above saw it.
+        if (f.process().isPresent() && f.process().get().onExit().completeOnTimeout(null, 1, TimeUnit.SECONDS).join() != null) {
+            return "the followed JVM (pid " + f.process().get().pid() + ") exited; final values:";
+        }
         return "the event stream ended; final values:";
     }
 
