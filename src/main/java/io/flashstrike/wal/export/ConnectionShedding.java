@@ -3,7 +3,6 @@ package io.flashstrike.wal.export;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.IdleTimeout;
-import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
@@ -42,13 +41,10 @@ final class ConnectionShedding implements Connection.Listener {
         EndPoint idle = null;
         long idleFor = idleGraceMillis - 1;
         for (EndPoint e : open) {
-            Connection c = e.getConnection();
-            if (e == newcomer || c == null || !e.isOpen()) {
+            if (e == newcomer || e.getConnection() == null || !e.isOpen()) {
                 continue;
             }
-            if (c instanceof SslConnection ssl) {
-                c = ssl.getSslEndPoint().getConnection(); // the HTTP connection inside: decrypted counts
-            }
+            Connection c = HeadDeadline.http(e);
             if (c == null || c.getMessagesIn() == 0) {
                 if (e.getCreatedTimeStamp() < silentSince) {
                     silentSince = e.getCreatedTimeStamp();

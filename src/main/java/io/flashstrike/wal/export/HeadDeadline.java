@@ -70,10 +70,7 @@ final class HeadDeadline extends AbstractLifeCycle {
             var open = connector.getConnectedEndPoints();
             seen.keySet().retainAll(open);
             for (EndPoint e : open) {
-                Connection c = e.getConnection();
-                if (c instanceof SslConnection ssl) {
-                    c = ssl.getSslEndPoint().getConnection(); // the HTTP connection inside: decrypted counts
-                }
+                Connection c = http(e);
                 if (c != null && late(e, c, now)) {
                     e.close(); // Jetty fails whatever the connection was doing and frees it
                     seen.remove(e);
@@ -82,6 +79,15 @@ final class HeadDeadline extends AbstractLifeCycle {
         } finally {
             schedule();
         }
+    }
+
+    /**
+     * @return the HTTP connection of a network endpoint, inside TLS when there is TLS (its counts
+     *         are the decrypted requests and bytes); null while it has none yet
+     */
+    static Connection http(EndPoint e) {
+        Connection c = e.getConnection();
+        return c instanceof SslConnection ssl ? ssl.getSslEndPoint().getConnection() : c;
     }
 
     private boolean late(EndPoint e, Connection c, long now) {
