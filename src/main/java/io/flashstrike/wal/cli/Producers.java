@@ -3,8 +3,6 @@ package io.flashstrike.wal.cli;
 import io.flashstrike.wal.recovery.telemetry.OperationType;
 import io.flashstrike.wal.recovery.telemetry.WalOperations;
 import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
-import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
-import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import io.flashstrike.wal.stream.Repositories;
 import io.flashstrike.wal.stream.WalEventStream;
 import jdk.management.jfr.RemoteRecordingStream;
@@ -155,10 +153,7 @@ final class Producers {
         for (OperationType<?, ?> op : WalOperations.ALL) {
             remote.enable(op.eventName()).withThreshold(Duration.ZERO);
         }
-        // The stream's loss account: JFR's own data-loss events and the producer's totals.
-        remote.enable("jdk.DataLoss");
-        remote.enable(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
-        remote.enable(OperationStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
+        WalEventStream.enableLossAccount(remote::enable);
         WalEventStream s = WalEventStream.of(remote, "JMX " + jmx, new WalRecoveryMetrics());
         try {
             s.producerStart(Instant.ofEpochMilli(ManagementFactory.getPlatformMXBean(connection, RuntimeMXBean.class).getStartTime()));

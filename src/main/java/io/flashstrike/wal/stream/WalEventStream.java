@@ -11,6 +11,7 @@ import io.flashstrike.wal.recovery.telemetry.WalRecoveryMetrics;
 import io.flashstrike.wal.recovery.telemetry.jfr.OperationStatisticsEvent;
 import io.flashstrike.wal.recovery.telemetry.jfr.SegmentPreloaderStatisticsEvent;
 import jdk.jfr.Configuration;
+import jdk.jfr.EventSettings;
 import jdk.jfr.consumer.EventStream;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingStream;
@@ -24,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -115,15 +117,23 @@ public final class WalEventStream implements AutoCloseable {
     public static WalEventStream inProcess(Configuration settings, WalRecoveryMetrics mirror, List<TelemetryBlock> more) {
         WalOperations.register(); // before the stream starts: no metadata of ours mid-stream (JDK-8382242)
         RecordingStream rs = new RecordingStream(settings);
-        // The loss account needs these whatever the settings say.
-        rs.enable(LossAccount.DATA_LOSS);
-        rs.enable(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
-        rs.enable(OperationStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
+        enableLossAccount(rs::enable);
         WalEventStream ws = new WalEventStream(rs, "this JVM", mirror, more);
         // The producer is this JVM: its totals are in the registry now, before any statistics event
         // comes (a period and a flush later). A stream started after operations never serves 0 missing.
         ws.loss.seed(TelemetryRegistry.global().registrations(), ws.folder.blocks());
         return ws;
+    }
+
+    /**
+     * Enables, through a live stream's {@code enable} (a {@code RecordingStream}'s or a
+     * {@code RemoteRecordingStream}'s), what the loss account needs whatever the settings say:
+     * JFR's data-loss events and the producer's totals every second.
+     */
+    public static void enableLossAccount(Function<String, EventSettings> enable) {
+        enable.apply(LossAccount.DATA_LOSS);
+        enable.apply(SegmentPreloaderStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
+        enable.apply(OperationStatisticsEvent.NAME).withPeriod(Duration.ofSeconds(1));
     }
 
     /**
