@@ -130,7 +130,7 @@ final class StreamCommand implements Callable<Integer> {
                 if (!successors || elapsed()) {
                     break;
                 }
-                out.println("waiting for the next JVM to follow in " + (source.jmx != null ? "JMX " + source.jmx : source.repository));
+                out.println("waiting for the next JVM to follow in " + watched());
                 out.flush();
             }
             out.flush();
@@ -152,7 +152,7 @@ final class StreamCommand implements Callable<Integer> {
                 return next;
             }
             if (!said && first) {
-                out.println("no JVM to follow yet in " + (source.jmx != null ? "JMX " + source.jmx : source.repository) + ": waiting");
+                out.println("no JVM to follow yet in " + watched() + ": waiting");
                 out.flush();
                 said = true;
             }
@@ -234,6 +234,11 @@ final class StreamCommand implements Callable<Integer> {
             return "the followed JVM (pid " + f.process().get().pid() + ") exited; final values:";
         }
         return "the event stream ended; final values:";
+    }
+
+    /** @return where the sidecar looks for a JVM to follow, as its lines name it */
+    private String watched() {
+        return source.jmx != null ? "JMX " + source.jmx : source.repository.toString();
     }
 
     private boolean elapsed() {
