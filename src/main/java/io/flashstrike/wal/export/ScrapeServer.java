@@ -2,29 +2,19 @@ package io.flashstrike.wal.export;
 
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import org.eclipse.jetty.http.HttpCompliance;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.server.handler.ErrorHandler;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.io.UncheckedIOException;
 
 /**
@@ -141,31 +131,6 @@ final class ScrapeServer implements AutoCloseable {
             } finally {
                 System.clearProperty(name);
             }
-        }
-    }
-
-    /**
-     * Jetty's own answers (a request it could not parse, a head too large) as one plain line, not
-     * an HTML page, whatever the client accepts: the scraper and the operator's curl read them, and
-     * nothing of the server (its version, a stack, the cause) goes out.
-     */
-    private static final class PlainErrors extends ErrorHandler {
-        PlainErrors() {
-            setShowStacks(false);
-            setShowCauses(false);
-            setShowOrigin(false);
-            setShowMessageInTitle(false);
-            setDefaultResponseMimeType("text/plain");
-        }
-
-        @Override
-        protected boolean generateAcceptableResponse(Request request, Response response, Callback callback, String contentType,
-                                                     List<Charset> charsets, int code, String message, Throwable cause)
-                throws IOException {
-            String text = code + " " + (message == null ? HttpStatus.getMessage(code) : message.replaceAll("[\\r\\n]", " ")) + "\n";
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-            response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
-            return true;
         }
     }
 

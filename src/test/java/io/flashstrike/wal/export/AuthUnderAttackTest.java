@@ -107,7 +107,11 @@ class AuthUnderAttackTest {
                 String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
                 for (String line : all.split("\r\n")) {
                     if (line.startsWith("HTTP/1.1 ")) {
-                        statuses.merge(Integer.parseInt(line.substring(9, 12)), 1, Integer::sum);
+                        int status = Integer.parseInt(line.substring(9, 12));
+                        statuses.merge(status, 1, Integer::sum);
+                        if (status != 401 && status != 503) {
+                            System.out.println("unexpected answer to a guess (stop " + stop.get() + "): " + all.replace("\r\n", " | "));
+                        }
                     }
                 }
             } catch (IOException e) {
