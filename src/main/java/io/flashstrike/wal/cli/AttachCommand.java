@@ -1,6 +1,8 @@
 package io.flashstrike.wal.cli;
 
+import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachOperationFailedException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import io.flashstrike.wal.agent.AgentOptions;
@@ -108,15 +110,20 @@ final class AttachCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         try {
-            String running = vm.getSystemProperties().getProperty(URL);
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            String running = properties(vm, deadline).getProperty(URL);
             if (running != null) {
                 out.println("already running in pid " + pid + ": " + running);
                 return ExitCodes.OK;
             }
-            vm.loadAgent(jar.toAbsolutePath().toString(), String.join(",", opts));
-            long deadline = System.nanoTime() + 15_000_000_000L;
+            try {
+                vm.loadAgent(jar.toAbsolutePath().toString(), String.join(",", opts));
+            } catch (AgentLoadException | AgentInitializationException | IOException e) {
+                err.println("flashstrike-wal: cannot load " + jar + " into pid " + pid + ": " + oneLine(e));
+                return ExitCodes.FAILURE;
+            }
             while (System.nanoTime() < deadline) {
-                Properties p = vm.getSystemProperties();
+                Properties p = properties(vm, deadline);
                 if (p.getProperty(URL) != null) {
                     out.println(p.getProperty(URL));
                     return ExitCodes.OK;
@@ -129,11 +136,32 @@ final class AttachCommand implements Callable<Integer> {
             }
             err.println("flashstrike-wal: the agent did not report within 15 s in pid " + pid);
             return ExitCodes.FAILURE;
-        } catch (AgentLoadException | IOException e) {
-            err.println("flashstrike-wal: cannot load " + jar + " into pid " + pid + ": " + oneLine(e));
+        } catch (IOException e) {
+            err.println("flashstrike-wal: cannot read the system properties of pid " + pid + ": " + oneLine(e));
             return ExitCodes.FAILURE;
         } finally {
             vm.detach();
+        }
+    }
+
+    /**
+     * The target's system properties, where the agent reports. The JDK copies them in the target
+     * name by name ({@code jdk.internal.vm.VMSupport}: the names first, then each value), so a
+     * property removed meanwhile fails the whole reply with a bare {@code NullPointerException}
+     * (seen on Temurin 25.0.3, while our agent was starting there: Jetty sets a property that
+     * the agent takes back). A host may churn its properties the same way: such a failure is
+     * asked again until the deadline.
+     */
+    private static Properties properties(VirtualMachine vm, long deadline) throws IOException, InterruptedException {
+        while (true) {
+            try {
+                return vm.getSystemProperties();
+            } catch (AttachOperationFailedException racing) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw racing;
+                }
+                Thread.sleep(20);
+            }
         }
     }
 

@@ -17,13 +17,24 @@ import java.util.logging.LogManager;
  * then stays alive so the agent can be scraped. Optionally it then installs its own LogManager
  * the way application servers do, and says which one it got.
  *
- * <p>args: WAL_DIR ORACLE_FILE STAY_MS [logmanager-first|logmanager-later|two]; {@code two} also
- * recovers {@code WAL_DIR2}, at the same time.
+ * <p>args: WAL_DIR ORACLE_FILE STAY_MS [logmanager-first|logmanager-later|two|churn-properties];
+ * {@code two} also recovers {@code WAL_DIR2}, at the same time; {@code churn-properties} sets and
+ * removes a system property without pause all along, as a host's libraries may.
  */
 public final class AgentHostApp {
     public static void main(String[] args) throws Exception {
         if (args.length > 3 && args[3].equals("logmanager-first")) {
             installLogManager(); // before any work, as an application server's main does
+        }
+        if (args.length > 3 && args[3].equals("churn-properties")) {
+            Thread churn = new Thread(() -> {
+                while (true) {
+                    System.setProperty("host.churning", "1");
+                    System.clearProperty("host.churning");
+                }
+            }, "churn-properties");
+            churn.setDaemon(true);
+            churn.start();
         }
         List<Path> dirs = new ArrayList<>(List.of(Path.of(args[0]).toAbsolutePath()));
         if (args.length > 3 && args[3].equals("two")) {

@@ -1,5 +1,6 @@
 package io.flashstrike.wal.agent;
 
+import io.flashstrike.wal.cli.FlashstrikeWal;
 import io.flashstrike.wal.recovery.telemetry.jfr.PreloadSegmentEvent;
 import io.flashstrike.wal.segment.WalGenerator;
 import io.flashstrike.wal.testsupport.Exposition;
@@ -10,8 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -201,6 +205,38 @@ class AgentIT {
             assertEquals("already running in pid " + h.process().pid() + ": " + url, second.output().strip());
             assertTrue(h.stderr().contains("flashstrike-wal agent: serving " + url), h.stderr());
             assertTrue(!h.stderr().contains("WARNING: A Java agent has been loaded dynamically"), h.stderr());
+        } finally {
+            Processes.destroy(h.process());
+        }
+    }
+
+    /**
+     * The JDK's reply to "properties" fails (a bare NullPointerException from the target) when a
+     * property is removed while it copies them; attach reads them before and after loading the
+     * agent, and must not take that for "cannot load" (seen once in CI on Temurin 25).
+     */
+    @Test
+    void attachSucceedsIntoAHostThatChurnsItsSystemProperties() throws Exception {
+        List<String> flags = Runtime.version().feature() >= 21 ? List.of("-XX:+EnableDynamicAgentLoading") : List.of();
+        Host h = start("churning", flags, "churn-properties", 20_000);
+        try {
+            awaitOracle(h);
+            Processes.Result attach = PackagedCli.run(tmp, "attach", "--pid", Long.toString(h.process().pid()), "--port", "0");
+            assertEquals(0, attach.exit(), attach.output());
+            String url = attach.output().strip();
+            assertTrue(url.matches("http://127\\.0\\.0\\.1:\\d+/metrics"), attach.output());
+            assertTrue(get(url, null).contains("flashstrike_wal_preload_segment_total"), url);
+            // each run reads the properties once more: in-process, fast enough to meet the race many times
+            for (int i = 0; i < 40; i++) {
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                CommandLine cli = FlashstrikeWal.commandLine();
+                cli.setOut(new PrintWriter(out, true));
+                cli.setErr(new PrintWriter(err, true));
+                int exit = cli.execute("attach", "--pid", Long.toString(h.process().pid()), "--agent-jar", PackagedCli.AGENT_JAR.toString());
+                assertEquals(0, exit, "attach " + i + ": " + out + err);
+                assertEquals("already running in pid " + h.process().pid() + ": " + url, out.toString().strip());
+            }
         } finally {
             Processes.destroy(h.process());
         }
