@@ -120,6 +120,7 @@ public final class RecoveryManager {
      * @throws ReplayConsumerException when the consumer throws; recovery stops at that record
      * @throws InterruptedException    when interrupted while waiting for the preloader
      */
+    @SuppressWarnings("try") // the registration is held for the run, never read
     public RecoveryResult recover(Path directory, RecordConsumer consumer) throws InterruptedException {
         // In the registry for the run and finished after it: its figures stay readable there, and
         // the global registry's statistics events carry its totals to any stream, a late one too.

@@ -39,6 +39,7 @@ public final class OutcomeType<O extends Enum<O>> {
      * @param successes the constants that count as {@code outcome="success"}; every other is a failure
      */
     @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, into a list of its own
     public static <O extends Enum<O>> OutcomeType<O> of(Class<O> type, O unknown, O... successes) {
         return new OutcomeType<>(type, unknown, Arrays.asList(successes));
     }
