@@ -14,8 +14,10 @@ import org.eclipse.jetty.server.ServerConnector;
  * Jetty's {@code NetworkConnectionLimit}, set above {@code max}, is the hard stop. A newcomer is
  * never the one closed: it has had no time to speak.
  *
- * <p>Runs on the selector thread that opens the connection; reads only the counters Jetty keeps
- * for every connection, like {@link HeadDeadline}.
+ * <p>Jetty opens connections on its pool threads, several at once (its selector hands each
+ * accepted socket to the pool): {@link #onOpened} is serialised, so two newcomers never pick the
+ * same victim and each sheds its own (unserialised, Temurin 25 left 70 open at a cap of 64). It
+ * reads only the counters Jetty keeps for every connection, like {@link HeadDeadline}.
  */
 final class ConnectionShedding implements Connection.Listener {
     private final ServerConnector connector;
@@ -29,7 +31,7 @@ final class ConnectionShedding implements Connection.Listener {
     }
 
     @Override
-    public void onOpened(Connection opened) {
+    public synchronized void onOpened(Connection opened) {
         EndPoint newcomer = opened.getEndPoint();
         var open = connector.getConnectedEndPoints();
         // Called for each connection of an endpoint (TLS, then HTTP inside): act once, for the network one.
