@@ -2,8 +2,8 @@ package io.flashstrike.wal.cli;
 
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
-import com.sun.tools.attach.AttachOperationFailedException;
 import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.AttachOperationFailedException;
 import com.sun.tools.attach.VirtualMachine;
 import io.flashstrike.wal.agent.AgentOptions;
 import io.flashstrike.wal.agent.WalAgent;
